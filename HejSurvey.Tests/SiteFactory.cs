@@ -1,0 +1,75 @@
+using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Tests;
+
+/// <summary>
+/// The real site on the test server, with its own SQLite file created by the site's migrations.
+/// One factory is one database: tests that share it use their own rounds.
+/// </summary>
+public class SiteFactory : WebApplicationFactory<Program>
+{
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"hejsurvey-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>Extra configuration, set before the first request.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Survey", ConnectionString);
+        builder.UseSetting("Survey:SeedDemo", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client that keeps cookies like a browser and does not follow redirects, so tests see them.</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A separate connection to the site's database, for arranging and checking what is stored.</summary>
+    public SurveyDb Db()
+    {
+        _ = Server; // the site migrates the database when it starts
+        return new SurveyDb(new DbContextOptionsBuilder<SurveyDb>().UseSqlite(ConnectionString).Options);
+    }
+
+    public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)
+    {
+        await using var db = Db();
+        var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
+        var round = new Round
+        {
+            Slug = slug,
+            TitleSv = $"Omgång {slug}",
+            TitleEn = $"Round {slug}",
+            QuestionnaireId = questionnaire.Id,
+            State = state,
+            CreatedAt = DateTime.UtcNow,
+            OpenedAt = state == RoundState.Draft ? null : DateTime.UtcNow,
+            ClosedAt = state == RoundState.Closed ? DateTime.UtcNow : null,
+            ClosesAt = closesAt,
+            IsPublished = published,
+            LiveResults = live,
+        };
+        db.Rounds.Add(round);
+        await db.SaveChangesAsync();
+        return round;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}

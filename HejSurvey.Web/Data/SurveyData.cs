@@ -1,0 +1,113 @@
+using System.Data.Common;
+using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HejSurvey.Web.Data;
+
+public static class SurveyData
+{
+    public const string DefaultConnectionString = "Data Source=App_Data/hejsurvey.db";
+
+    /// <summary>Registers the database (SQLite by default), the questionnaire catalogue and the response writer.</summary>
+    public static WebApplicationBuilder AddSurveyData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SurveyOptions>().BindConfiguration("Survey");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var connectionString = ResolveConnectionString(
+            builder.Configuration.GetConnectionString("Survey") ?? DefaultConnectionString,
+            builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(new SurveyConnection(connectionString));
+        builder.Services.AddDbContext<SurveyDb>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        builder.Services.AddDataProtection().PersistKeysToDbContext<SurveyDb>().SetApplicationName("HejSurvey");
+        builder.Services.AddSingleton<QuestionnaireCatalog>();
+        builder.Services.AddSingleton<ResponseWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
+        return builder;
+    }
+
+    /// <summary>Applies migrations, stores the shipped questionnaire versions and, in Development, the demo rounds.</summary>
+    public static async Task MigrateSurveyDatabaseAsync(this IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        foreach (var (json, definition) in QuestionnaireDefinition.Embedded())
+        {
+            if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))
+            {
+                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = DateTime.UtcNow });
+            }
+        }
+        await db.SaveChangesAsync();
+
+        var environment = scope.ServiceProvider.GetRequiredService<IWebHostEnvironment>();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SurveyOptions>>().Value;
+        if (environment.IsDevelopment() && options.SeedDemo && !await db.Rounds.AnyAsync())
+        {
+            var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
+            db.Rounds.Add(new Round
+            {
+                Slug = "hej-digitalt-2026",
+                TitleSv = "Hej digitalt 2026",
+                TitleEn = "Hej digitalt 2026",
+                QuestionnaireId = questionnaire.Id,
+                State = RoundState.Open,
+                CreatedAt = DateTime.UtcNow,
+                OpenedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private static string ResolveConnectionString(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        }
+        if (builder.Mode != SqliteOpenMode.Memory && Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>The resolved SQLite connection string, for code that talks to the database without EF Core.</summary>
+public sealed record SurveyConnection(string ConnectionString)
+{
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        SqlitePragmas.Apply(connection);
+        return connection;
+    }
+}
+
+/// <summary>Every connection: foreign keys on, a busy timeout instead of an immediate "database is locked", full fsync on commit.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
+        command.ExecuteNonQuery();
+    }
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+}

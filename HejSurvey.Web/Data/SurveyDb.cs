@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Web.Data;
+
+public sealed class SurveyDb(DbContextOptions<SurveyDb> options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
+    public DbSet<Round> Rounds => Set<Round>();
+    public DbSet<Response> Responses => Set<Response>();
+    public DbSet<Answer> Answers => Set<Answer>();
+    public DbSet<AnswerTally> AnswerTallies => Set<AnswerTally>();
+    public DbSet<ThemeTally> ThemeTallies => Set<ThemeTally>();
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Shared by every web node, so that cookies and antiforgery tokens survive restarts and load balancing.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SurveyDb).Assembly);
+}

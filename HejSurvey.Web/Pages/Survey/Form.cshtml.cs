@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace HejSurvey.Web.Pages.Survey;
+
+/// <summary>
+/// The questionnaire of an open round. A complete POST is queued to the response writer and redirected to
+/// the thank-you page only after it has been committed; anything else comes back with the answers kept.
+/// </summary>
+public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, ResponseWriter writer, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+{
+    public enum View
+    {
+        Form,
+        AlreadyAnswered,
+        NotOpen,
+        Closed,
+        Unavailable,
+    }
+
+    public View Showing { get; private set; } = View.Form;
+    public Round Round { get; private set; } = null!;
+    public QuestionnaireDefinition Questionnaire { get; private set; } = null!;
+    public SurveyForm Input { get; private set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(slug, cancellationToken) is { } stop)
+        {
+            return stop;
+        }
+        if (RespondentToken.Read(HttpContext) is { } token)
+        {
+            var hash = RespondentToken.Hash(Round.Slug, token);
+            if (await db.Responses.AnyAsync(r => r.RoundId == Round.Id && r.RespondentHash == hash, cancellationToken))
+            {
+                Showing = View.AlreadyAnswered;
+                return Page();
+            }
+        }
+        else
+        {
+            RespondentToken.Ensure(HttpContext);
+        }
+        Input.IdempotencyKey = Guid.NewGuid();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(slug, cancellationToken) is { } stop)
+        {
+            return stop;
+        }
+        if (SurveyForm.Read(await Request.ReadFormAsync(cancellationToken), Questionnaire, text) is not { } input)
+        {
+            return BadRequest();
+        }
+        Input = input;
+        if (!input.IsComplete)
+        {
+            return Page();
+        }
+
+        var respondent = RespondentToken.Hash(Round.Slug, RespondentToken.Ensure(HttpContext));
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await writer.SubmitAsync(
+                new SubmittedResponse(Round.Id, Questionnaire, respondent, input.IdempotencyKey, input.Answers, input.FreeText),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is ResponseNotStoredException or ChannelClosedException)
+        {
+            return Show(View.Unavailable, StatusCodes.Status503ServiceUnavailable);
+        }
+        return outcome switch
+        {
+            SubmitOutcome.Stored or SubmitOutcome.AlreadyStored => RedirectToPage("/Survey/Thanks", new { slug = Round.Slug }),
+            SubmitOutcome.AlreadyAnswered => Show(View.AlreadyAnswered, StatusCodes.Status409Conflict),
+            _ => Show(View.Closed, StatusCodes.Status410Gone),
+        };
+    }
+
+    /// <summary>Finds the round; returns what to answer instead of the form when there is no open round to answer.</summary>
+    private async Task<IActionResult?> LoadAsync(string slug, CancellationToken cancellationToken)
+    {
+        var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
+        if (round is null)
+        {
+            return NotFound();
+        }
+        Round = round;
+        Questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
+        if (round.State == RoundState.Draft)
+        {
+            return Show(View.NotOpen, StatusCodes.Status409Conflict);
+        }
+        if (!round.AcceptsAnswers(clock.GetUtcNow().UtcDateTime))
+        {
+            return Show(View.Closed, StatusCodes.Status410Gone);
+        }
+        return null;
+    }
+
+    private PageResult Show(View view, int status)
+    {
+        Showing = view;
+        Response.StatusCode = status;
+        return Page();
+    }
+}

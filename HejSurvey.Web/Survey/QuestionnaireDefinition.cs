@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace HejSurvey.Web.Survey;
+
+/// <summary>Swedish and English text; English is used when the current UI culture is English.</summary>
+public sealed record LocalizedText(string Sv, string En)
+{
+    public string Current => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? En : Sv;
+
+    public string In(string language) => language == "en" ? En : Sv;
+
+    public override string ToString() => Current;
+}
+
+public sealed record ChoiceOption(int Value, LocalizedText Text);
+
+public sealed record Statement(string Key, LocalizedText Text);
+
+public sealed record Theme(string Key, LocalizedText Title, IReadOnlyList<Statement> Statements);
+
+/// <summary>A single-choice background question (organisation type, role, size); results are broken down by these.</summary>
+public sealed record BackgroundQuestion(string Key, LocalizedText Text, IReadOnlyList<ChoiceOption> Options);
+
+public sealed record FreeTextQuestion(string Key, LocalizedText Text, LocalizedText Hint, int MaxLength);
+
+/// <summary>
+/// One version of the questionnaire. It is data (JSON stored with the round's questionnaire row), so that
+/// a later version never changes what earlier respondents answered.
+/// </summary>
+public sealed record QuestionnaireDefinition(
+    string Key,
+    int Version,
+    LocalizedText Title,
+    IReadOnlyList<ChoiceOption> Scale,
+    ChoiceOption DontKnow,
+    IReadOnlyList<Theme> Themes,
+    IReadOnlyList<BackgroundQuestion> Background,
+    FreeTextQuestion FreeText)
+{
+    public const int ScaleMin = 1;
+    public const int ScaleMax = 5;
+    public const int DontKnowValue = 0;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    public IEnumerable<Statement> Statements => Themes.SelectMany(t => t.Statements);
+
+    /// <summary>Every key a respondent answers with a number: the statements, then the background questions.</summary>
+    public IEnumerable<string> ChoiceKeys => Statements.Select(s => s.Key).Concat(Background.Select(b => b.Key));
+
+    public Theme ThemeOf(string statementKey) => Themes.First(t => t.Statements.Any(s => s.Key == statementKey));
+
+    public static QuestionnaireDefinition Parse(string json) =>
+        JsonSerializer.Deserialize<QuestionnaireDefinition>(json, JsonOptions)
+        ?? throw new InvalidDataException("The questionnaire definition is empty.");
+
+    /// <summary>The versions shipped with the site, as embedded JSON files.</summary>
+    public static IEnumerable<(string Json, QuestionnaireDefinition Definition)> Embedded()
+    {
+        var assembly = typeof(QuestionnaireDefinition).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Questionnaires.", StringComparison.Ordinal)).Order())
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var json = reader.ReadToEnd();
+            yield return (json, Parse(json));
+        }
+    }
+}
