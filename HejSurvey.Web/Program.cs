@@ -1,5 +1,6 @@
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
+using HejSurvey.Web.Survey;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,10 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 
 await app.Services.MigrateSurveyDatabaseAsync();
+if (args is ["seed", ..])
+{
+    return await SyntheticResponses.RunSeedCommandAsync(app.Services, args, Console.Out);
+}
 
 app.UseSecurityHeaders();
 app.UseExceptionHandler("/error/500");
@@ -24,6 +29,7 @@ app.MapLanguageSwitch();
 app.MapRazorPages();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that tests can host the site.</summary>
 public partial class Program;

@@ -62,7 +62,13 @@ public static class SurveyData
                 CreatedAt = DateTime.UtcNow,
                 OpenedAt = DateTime.UtcNow,
             });
+            var demo = SyntheticResponses.NewPublishedRound("hej-digitalt-2025", questionnaire.Id);
+            demo.TitleSv = "Hej digitalt 2025 (demo)";
+            demo.TitleEn = "Hej digitalt 2025 (demo)";
+            db.Rounds.Add(demo);
             await db.SaveChangesAsync();
+            using var connection = scope.ServiceProvider.GetRequiredService<SurveyConnection>().Open();
+            SyntheticResponses.Add(connection, demo.Id, QuestionnaireDefinition.Parse(questionnaire.Definition), 3_000, new Random(2025));
         }
     }
 

@@ -104,12 +104,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         var stored = new Dictionary<int, int>();
 
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var insertResponse = Command(connection, transaction,
-            "INSERT INTO Responses (RoundId, SubmittedOn, RespondentHash, IdempotencyKey, FreeText) VALUES ($round, $on, $hash, $key, $text); SELECT last_insert_rowid();",
-            "$round", "$on", "$hash", "$key", "$text");
-        using var insertAnswer = Command(connection, transaction,
-            "INSERT INTO Answers (ResponseId, QuestionKey, Value) VALUES ($response, $question, $value);",
-            "$response", "$question", "$value");
+        using var rows = new ResponseRows(connection, transaction);
         using var findEarlier = Command(connection, transaction,
             "SELECT IdempotencyKey FROM Responses WHERE RoundId = $round AND (RespondentHash = $hash OR IdempotencyKey = $key) LIMIT 1;",
             "$round", "$hash", "$key");
@@ -146,19 +141,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
                 continue;
             }
 
-            insertResponse.Parameters["$round"].Value = response.RoundId;
-            insertResponse.Parameters["$on"].Value = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            insertResponse.Parameters["$hash"].Value = response.RespondentHash;
-            insertResponse.Parameters["$key"].Value = key;
-            insertResponse.Parameters["$text"].Value = (object?)response.FreeText ?? DBNull.Value;
-            var responseId = (long)insertResponse.ExecuteScalar()!;
-            foreach (var (question, value) in response.Answers)
-            {
-                insertAnswer.Parameters["$response"].Value = responseId;
-                insertAnswer.Parameters["$question"].Value = question;
-                insertAnswer.Parameters["$value"].Value = value;
-                insertAnswer.ExecuteNonQuery();
-            }
+            rows.Insert(response.RoundId, today, response.RespondentHash, response.IdempotencyKey, response.FreeText, response.Answers);
             Tally(response, answerCounts, themeSums);
             seen.Add((response.RoundId, key));
             seen.Add((response.RoundId, response.RespondentHash));
@@ -218,7 +201,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         return count == 0 ? null : total / count;
     }
 
-    private static void SaveTallies(
+    internal static void SaveTallies(
         SqliteConnection connection,
         SqliteTransaction transaction,
         Dictionary<(int Round, string Group, string Question, int Value), long> answerCounts,

@@ -170,25 +170,19 @@ namespace HejSurvey.Web.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "Answers",
-                columns: table => new
-                {
-                    ResponseId = table.Column<long>(type: "INTEGER", nullable: false),
-                    QuestionKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Value = table.Column<int>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Answers", x => new { x.ResponseId, x.QuestionKey });
-                    table.CheckConstraint("CK_Answers_Value", "Value BETWEEN 0 AND 9");
-                    table.ForeignKey(
-                        name: "FK_Answers_Responses_ResponseId",
-                        column: x => x.ResponseId,
-                        principalTable: "Responses",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
+            // Written by hand: a WITHOUT ROWID table keeps each answer once, in primary-key order, instead of a
+            // table plus an index of the same columns; it halves the size of the largest table.
+            migrationBuilder.Sql(
+                """
+                CREATE TABLE "Answers" (
+                    "ResponseId" INTEGER NOT NULL,
+                    "QuestionKey" TEXT NOT NULL,
+                    "Value" INTEGER NOT NULL,
+                    CONSTRAINT "PK_Answers" PRIMARY KEY ("ResponseId", "QuestionKey"),
+                    CONSTRAINT "CK_Answers_Value" CHECK (Value BETWEEN 0 AND 9),
+                    CONSTRAINT "FK_Answers_Responses_ResponseId" FOREIGN KEY ("ResponseId") REFERENCES "Responses" ("Id") ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AdminUsers_Name",

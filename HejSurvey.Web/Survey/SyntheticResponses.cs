@@ -1,0 +1,128 @@
+using System.Globalization;
+using HejSurvey.Web.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Web.Survey;
+
+/// <summary>
+/// Made-up but plausible responses for demos and benchmarks: `seed --round SLUG --responses N`, and the
+/// published demo round in Development. Stored with the same tallies as real responses. Never in Production.
+/// </summary>
+public static class SyntheticResponses
+{
+    public static async Task<int> RunSeedCommandAsync(IServiceProvider services, string[] args, TextWriter output)
+    {
+        if (services.GetRequiredService<IWebHostEnvironment>().IsProduction())
+        {
+            await output.WriteLineAsync("seed is refused in Production: it would mix made-up answers with real ones.");
+            return 2;
+        }
+        var slug = Option(args, "--round");
+        if (slug is null || !int.TryParse(Option(args, "--responses"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000_000)
+        {
+            await output.WriteLineAsync("usage: seed --round <slug> --responses <1–10000000>");
+            return 2;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
+        var round = await db.Rounds.SingleOrDefaultAsync(r => r.Slug == slug);
+        if (round is null)
+        {
+            round = NewPublishedRound(slug, (await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync()).Id);
+            db.Rounds.Add(round);
+            await db.SaveChangesAsync();
+            await output.WriteLineAsync($"created round {slug} (closed, published)");
+        }
+        var questionnaire = await scope.ServiceProvider.GetRequiredService<QuestionnaireCatalog>().GetAsync(round.QuestionnaireId);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var connection = scope.ServiceProvider.GetRequiredService<SurveyConnection>().Open();
+        Add(connection, round.Id, questionnaire, count, new Random(round.Id));
+        await output.WriteLineAsync($"added {count} responses to {slug} in {started.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    public static Round NewPublishedRound(string slug, int questionnaireId) => new()
+    {
+        Slug = slug,
+        TitleSv = slug,
+        TitleEn = slug,
+        QuestionnaireId = questionnaireId,
+        State = RoundState.Closed,
+        CreatedAt = DateTime.UtcNow,
+        OpenedAt = DateTime.UtcNow.AddDays(-14),
+        ClosedAt = DateTime.UtcNow,
+        IsPublished = true,
+    };
+
+    /// <summary>Stores <paramref name="count"/> responses and their tallies, in transactions of 50,000.</summary>
+    public static void Add(SqliteConnection connection, int roundId, QuestionnaireDefinition questionnaire, int count, Random random)
+    {
+        const int Chunk = 50_000;
+        using (var pragma = connection.CreateCommand())
+        {
+            // Made-up data that can be made again: speed over fsync.
+            pragma.CommandText = "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;";
+            pragma.ExecuteNonQuery();
+        }
+        var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
+        var themeSums = new Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var done = 0; done < count; done += Chunk)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var rows = new ResponseRows(connection, transaction);
+            for (var i = done; i < Math.Min(count, done + Chunk); i++)
+            {
+                var answers = Respondent(questionnaire, random);
+                var hash = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+                rows.Insert(roundId, today.AddDays(-random.Next(14)), hash, Guid.NewGuid(), null, answers);
+                ResponseWriter.Tally(new SubmittedResponse(roundId, questionnaire, "", Guid.Empty, answers, null), answerCounts, themeSums);
+            }
+            transaction.Commit();
+        }
+        using (var tallies = connection.BeginTransaction())
+        {
+            ResponseWriter.SaveTallies(connection, tallies, answerCounts, themeSums, new Dictionary<int, int> { [roundId] = count });
+            tallies.Commit();
+        }
+    }
+
+    /// <summary>
+    /// One made-up respondent: a general outlook, nudged by role (top management sees things brighter) and
+    /// theme (risk-taking lowest), answers around it, and about one in twenty "don't know".
+    /// </summary>
+    private static Dictionary<string, int> Respondent(QuestionnaireDefinition questionnaire, Random random)
+    {
+        var answers = new Dictionary<string, int>();
+        foreach (var background in questionnaire.Background)
+        {
+            var options = background.Options;
+            // Skewed towards the first options so that some groups are small, as in real rounds.
+            var pick = (int)(Math.Pow(random.NextDouble(), 1.6) * options.Count);
+            answers[background.Key] = options[Math.Min(pick, options.Count - 1)].Value;
+        }
+        var outlook = 3.1 + (random.NextDouble() - 0.5) * 1.6 + (answers.GetValueOrDefault("role") == 1 ? 0.6 : 0);
+        for (var t = 0; t < questionnaire.Themes.Count; t++)
+        {
+            foreach (var statement in questionnaire.Themes[t].Statements)
+            {
+                if (random.Next(20) == 0)
+                {
+                    answers[statement.Key] = QuestionnaireDefinition.DontKnowValue;
+                    continue;
+                }
+                var noise = (random.NextDouble() + random.NextDouble() - 1) * 2.2;
+                answers[statement.Key] = Math.Clamp((int)Math.Round(outlook - (t * 0.35) + noise), QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax);
+            }
+        }
+        return answers;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+}
