@@ -28,7 +28,9 @@ public static class RequestLimits
     public static void UseRequestLimits(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength > MaxBodyBytes)
+            // The error page re-executed for a refused request sees the same Content-Length; let it through.
+            var reExecuted = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null;
+            if (context.Request.ContentLength > MaxBodyBytes && !reExecuted)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
