@@ -5,17 +5,35 @@ using Microsoft.Data.Sqlite;
 namespace HejSurvey.Web.Survey;
 
 /// <summary>
-/// Inserts a response and all its answers with one prepared command: the answers refer to the response
-/// through last_insert_rowid(), which inserting into the WITHOUT ROWID Answers table leaves alone.
-/// One command per response instead of one per answer is most of the cost of storing it.
+/// Inserts a response and all its answers with one prepared command. The answers travel as one JSON object
+/// and SQLite spreads it into rows (json_each); they refer to the response through last_insert_rowid(),
+/// which inserting into the WITHOUT ROWID Answers table leaves alone. Binding one value instead of forty
+/// is most of the difference between a million responses in minutes and in seconds.
 /// </summary>
-internal sealed class ResponseRows(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+internal sealed class ResponseRows : IDisposable
 {
-    private readonly Dictionary<int, SqliteCommand> byAnswerCount = [];
+    private readonly SqliteCommand command;
+    private readonly StringBuilder json = new();
+
+    public ResponseRows(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO Responses (RoundId, SubmittedOn, RespondentHash, IdempotencyKey, FreeText) VALUES ($round, $on, $hash, $key, $text);
+            INSERT INTO Answers (ResponseId, QuestionKey, Value) SELECT last_insert_rowid(), key, value FROM json_each($answers);
+            """;
+        command.Parameters.Add("$round", SqliteType.Integer);
+        command.Parameters.Add("$on", SqliteType.Text);
+        command.Parameters.Add("$hash", SqliteType.Text);
+        command.Parameters.Add("$key", SqliteType.Text);
+        command.Parameters.Add("$text", SqliteType.Text);
+        command.Parameters.Add("$answers", SqliteType.Text);
+        command.Prepare();
+    }
 
     public void Insert(int roundId, DateOnly submittedOn, string respondentHash, Guid idempotencyKey, string? freeText, IReadOnlyDictionary<string, int> answers)
     {
-        var command = CommandFor(answers.Count);
         var parameters = command.Parameters;
         parameters[0].Value = roundId;
         parameters[1].Value = submittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -23,50 +41,20 @@ internal sealed class ResponseRows(SqliteConnection connection, SqliteTransactio
         // As EF Core stores a Guid in SQLite, so that both compare equal.
         parameters[3].Value = idempotencyKey.ToString().ToUpperInvariant();
         parameters[4].Value = (object?)freeText ?? DBNull.Value;
-        var i = 5;
-        foreach (var (question, value) in answers)
-        {
-            parameters[i++].Value = question;
-            parameters[i++].Value = value;
-        }
+        parameters[5].Value = AsJson(answers);
         command.ExecuteNonQuery();
     }
 
-    private SqliteCommand CommandFor(int answerCount)
+    /// <summary>Question keys are plain identifiers (a test holds every questionnaire to that), so they need no escaping.</summary>
+    private string AsJson(IReadOnlyDictionary<string, int> answers)
     {
-        if (byAnswerCount.TryGetValue(answerCount, out var command))
+        json.Clear().Append('{');
+        foreach (var (question, value) in answers)
         {
-            return command;
+            json.Append(json.Length > 1 ? ",\"" : "\"").Append(question).Append("\":").Append(value.ToString(CultureInfo.InvariantCulture));
         }
-        var sql = new StringBuilder("INSERT INTO Responses (RoundId, SubmittedOn, RespondentHash, IdempotencyKey, FreeText) VALUES ($r, $d, $h, $k, $t);");
-        command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.Add("$r", SqliteType.Integer);
-        command.Parameters.Add("$d", SqliteType.Text);
-        command.Parameters.Add("$h", SqliteType.Text);
-        command.Parameters.Add("$k", SqliteType.Text);
-        command.Parameters.Add("$t", SqliteType.Text);
-        if (answerCount > 0)
-        {
-            sql.Append("INSERT INTO Answers (ResponseId, QuestionKey, Value) VALUES ");
-            for (var a = 0; a < answerCount; a++)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{(a == 0 ? "" : ",")}(last_insert_rowid(), $q{a}, $v{a})");
-                command.Parameters.Add($"$q{a}", SqliteType.Text);
-                command.Parameters.Add($"$v{a}", SqliteType.Integer);
-            }
-            sql.Append(';');
-        }
-        command.CommandText = sql.ToString();
-        command.Prepare();
-        return byAnswerCount[answerCount] = command;
+        return json.Append('}').ToString();
     }
 
-    public void Dispose()
-    {
-        foreach (var command in byAnswerCount.Values)
-        {
-            command.Dispose();
-        }
-    }
+    public void Dispose() => command.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using HejSurvey.Web.Data;
 using Microsoft.Data.Sqlite;
@@ -56,7 +57,10 @@ public static class SyntheticResponses
         IsPublished = true,
     };
 
-    /// <summary>Stores <paramref name="count"/> responses and their tallies, in transactions of 50,000.</summary>
+    /// <summary>
+    /// Stores <paramref name="count"/> responses and their tallies, in transactions of 50,000. Making up and
+    /// tallying the next chunk runs beside storing the last one, so both cores are busy.
+    /// </summary>
     public static void Add(SqliteConnection connection, int roundId, QuestionnaireDefinition questionnaire, int count, Random random)
     {
         const int Chunk = 50_000;
@@ -69,24 +73,43 @@ public static class SyntheticResponses
         var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
         var themeSums = new Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        for (var done = 0; done < count; done += Chunk)
+        using var chunks = new BlockingCollection<List<Dictionary<string, int>>>(boundedCapacity: 2);
+        var maker = Task.Run(() =>
+        {
+            try
+            {
+                for (var done = 0; done < count; done += Chunk)
+                {
+                    var chunk = new List<Dictionary<string, int>>(Chunk);
+                    for (var i = done; i < Math.Min(count, done + Chunk); i++)
+                    {
+                        var answers = Respondent(questionnaire, random);
+                        ResponseWriter.Tally(new SubmittedResponse(roundId, questionnaire, "", Guid.Empty, answers, null), answerCounts, themeSums);
+                        chunk.Add(answers);
+                    }
+                    chunks.Add(chunk);
+                }
+            }
+            finally
+            {
+                chunks.CompleteAdding();
+            }
+        });
+        foreach (var chunk in chunks.GetConsumingEnumerable())
         {
             using var transaction = connection.BeginTransaction();
             using var rows = new ResponseRows(connection, transaction);
-            for (var i = done; i < Math.Min(count, done + Chunk); i++)
+            foreach (var answers in chunk)
             {
-                var answers = Respondent(questionnaire, random);
                 var hash = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-                rows.Insert(roundId, today.AddDays(-random.Next(14)), hash, Guid.NewGuid(), null, answers);
-                ResponseWriter.Tally(new SubmittedResponse(roundId, questionnaire, "", Guid.Empty, answers, null), answerCounts, themeSums);
+                rows.Insert(roundId, today.AddDays(-Random.Shared.Next(14)), hash, Guid.NewGuid(), null, answers);
             }
             transaction.Commit();
         }
-        using (var tallies = connection.BeginTransaction())
-        {
-            ResponseWriter.SaveTallies(connection, tallies, answerCounts, themeSums, new Dictionary<int, int> { [roundId] = count });
-            tallies.Commit();
-        }
+        maker.GetAwaiter().GetResult();
+        using var tallies = connection.BeginTransaction();
+        ResponseWriter.SaveTallies(connection, tallies, answerCounts, themeSums, new Dictionary<int, int> { [roundId] = count });
+        tallies.Commit();
     }
 
     /// <summary>
