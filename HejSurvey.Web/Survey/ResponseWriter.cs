@@ -78,7 +78,9 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
                     batch[i].Done.TrySetResult(outcomes[i]);
                 }
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+            // Whatever went wrong, the loop must live on: the respondents are told to try again and the next
+            // batch starts on a fresh connection.
+            catch (Exception ex)
             {
                 logger.LogError(ex, "Could not store {Count} responses; the respondents are asked to try again.", batch.Count);
                 connection?.Dispose();
