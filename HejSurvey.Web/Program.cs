@@ -1,4 +1,5 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSurveyData();
 builder.AddSiteLocalization();
 builder.AddRequestLimits();
+builder.AddResults();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -19,9 +21,11 @@ app.UseRequestLimits();
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseOutputCache();
 
 app.MapLanguageSwitch();
 app.MapRazorPages();
+app.MapResultsData();
 
 await app.RunAsync();
 
