@@ -65,19 +65,22 @@ public sealed record RoundResults(
     /// <summary>Everyone's figures followed by the groups of each breakdown, in the questionnaire's order.</summary>
     public IEnumerable<GroupFigures> AllGroups => Breakdowns.Values.SelectMany(groups => groups).Prepend(Everyone);
 
-    /// <summary>Rounds whose results are visible (<see cref="Round.ResultsVisible"/>), newest first.</summary>
+    /// <summary>Rounds whose results are visible (<see cref="Round.ResultsVisible"/>; never a draft), newest first.</summary>
     public static async Task<IReadOnlyList<PublishedRound>> PublishedAsync(SurveyDb db, CancellationToken cancellationToken)
     {
         var rounds = await db.Rounds.AsNoTracking().Where(r => r.IsPublished).OrderByDescending(r => r.OpenedAt).ToListAsync(cancellationToken);
-        return [.. rounds.Where(r => r.ResultsVisible).Select(PublishedRound.Of)];
+        return [.. rounds.Where(IsVisible).Select(PublishedRound.Of)];
     }
 
     /// <summary>The round if its results are visible; null for a round that is unknown or not published.</summary>
     public static async Task<PublishedRound?> FindPublishedAsync(SurveyDb db, string slug, CancellationToken cancellationToken)
     {
         var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
-        return round is { ResultsVisible: true } ? PublishedRound.Of(round) : null;
+        return round is not null && IsVisible(round) ? PublishedRound.Of(round) : null;
     }
+
+    /// <summary>A draft has no answers to show, whatever its flags say.</summary>
+    private static bool IsVisible(Round round) => round.ResultsVisible && round.State != RoundState.Draft;
 
     /// <summary>The results of a published round, or null for a round that is unknown or not published.</summary>
     public static async Task<RoundResults?> LoadAsync(SurveyDb db, QuestionnaireCatalog catalog, int minGroupSize, string slug, CancellationToken cancellationToken)
@@ -148,13 +151,13 @@ public sealed record RoundResults(
                 scale,
                 counts.GetValueOrDefault((groupKey, statement.Key, QuestionnaireDefinition.DontKnowValue)),
                 Statistics.Share(agree, n),
-                Statistics.Mean(questionnaire.Scale.Select((s, i) => KeyValuePair.Create(s.Value, scale[i]))));
+                Statistics.Mean(questionnaire.Scale.Select((s, i) => KeyValuePair.Create(s.Value, scale[i])), QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax));
         }
         var themeFigures = new Dictionary<string, ThemeFigures>();
         foreach (var theme in questionnaire.Themes)
         {
             themeFigures[theme.Key] = themes.TryGetValue((groupKey, theme.Key), out var tally)
-                ? new ThemeFigures(theme.Key, tally.N, Statistics.Mean(tally.N, tally.Sum, tally.SumOfSquares))
+                ? new ThemeFigures(theme.Key, tally.N, Statistics.Mean(tally.N, tally.Sum, tally.SumOfSquares, 0, 100))
                 : new ThemeFigures(theme.Key, 0, null);
         }
         return new GroupFigures(breakdown, option, size, statements, themeFigures);

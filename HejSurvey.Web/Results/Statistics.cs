@@ -31,8 +31,12 @@ public static class Statistics
         return new Estimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
-    /// <summary>The mean with its t interval from n, the sum and the sum of squares. No interval below two values.</summary>
-    public static Estimate? Mean(long n, double sum, double sumOfSquares)
+    /// <summary>
+    /// The mean with its t interval from n, the sum and the sum of squares; no interval below two values.
+    /// The interval is cut at the ends of the scale (<paramref name="min"/>, <paramref name="max"/>): a mean
+    /// of 1–5 answers cannot lie outside 1–5, however few the answers.
+    /// </summary>
+    public static Estimate? Mean(long n, double sum, double sumOfSquares, double min, double max)
     {
         if (n <= 0)
         {
@@ -46,11 +50,11 @@ public static class Statistics
         // Rounding can make a zero variance a hair negative.
         var variance = Math.Max(0, (sumOfSquares - (sum * mean)) / (n - 1));
         var half = TQuantile95(n - 1) * Math.Sqrt(variance / n);
-        return new Estimate(mean, mean - half, mean + half);
+        return new Estimate(mean, Math.Max(min, mean - half), Math.Min(max, mean + half));
     }
 
-    /// <summary>The mean of values given as counts per value (value → how many gave it), with its t interval.</summary>
-    public static Estimate? Mean(IEnumerable<KeyValuePair<int, long>> counts)
+    /// <summary>The mean of values given as counts per value (value → how many gave it), with its t interval cut at min and max.</summary>
+    public static Estimate? Mean(IEnumerable<KeyValuePair<int, long>> counts, double min, double max)
     {
         long n = 0;
         double sum = 0, squares = 0;
@@ -60,7 +64,7 @@ public static class Statistics
             sum += (double)value * count;
             squares += (double)value * value * count;
         }
-        return Mean(n, sum, squares);
+        return Mean(n, sum, squares, min, max);
     }
 
     /// <summary>The 97.5 % quantile of Student's t with the given degrees of freedom (the factor of a two-sided 95 % interval).</summary>
