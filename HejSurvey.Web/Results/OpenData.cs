@@ -50,11 +50,11 @@ public static class OpenData
         new("agree_low", "number", "Lower end of the 95 % Wilson interval of agree_share.", r => r.Figures?.Agree?.Low),
         new("agree_high", "number", "Upper end of the 95 % Wilson interval of agree_share.", r => r.Figures?.Agree?.High),
         new("mean", "number", "Mean on the 1–5 scale.", r => r.Figures?.Mean?.Value),
-        new("mean_low", "number", "Lower end of the 95 % t interval of the mean.", r => r.Figures?.Mean?.Low),
-        new("mean_high", "number", "Upper end of the 95 % t interval of the mean.", r => r.Figures?.Mean?.High),
+        new("mean_low", "number", "Lower end of the 95 % t interval of the mean, never below 1.", r => r.Figures?.Mean?.Low),
+        new("mean_high", "number", "Upper end of the 95 % t interval of the mean, never above 5.", r => r.Figures?.Mean?.High),
         new("index", "number", "Theme index 0–100: the mean of each respondent's statements on 0–100 (1 = 0, 5 = 100).", r => r.ThemeFigures?.Index?.Value),
-        new("index_low", "number", "Lower end of the 95 % t interval of the index.", r => r.ThemeFigures?.Index?.Low),
-        new("index_high", "number", "Upper end of the 95 % t interval of the index.", r => r.ThemeFigures?.Index?.High),
+        new("index_low", "number", "Lower end of the 95 % t interval of the index, never below 0.", r => r.ThemeFigures?.Index?.Low),
+        new("index_high", "number", "Upper end of the 95 % t interval of the index, never above 100.", r => r.ThemeFigures?.Index?.High),
     ];
 
     /// <summary>How the table names the group of all respondents.</summary>
