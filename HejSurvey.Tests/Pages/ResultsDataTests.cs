@@ -77,6 +77,32 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task Theme_indices_in_the_csv_and_api_match_the_page()
+    {
+        await site.PublishedRoundAsync("agree-themes", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/agree-themes?culture=en");
+        var csv = ParseCsv(await browser.GetStringAsync("/results/agree-themes/data.csv"));
+        var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-themes/results")).RootElement;
+
+        var everyone = page.QuerySelectorAll("figure#themes tbody tr").Single();
+        var apiThemes = api.GetProperty("groups")[0].GetProperty("themes");
+        foreach (var row in csv.Where(r => r["kind"] == "theme" && r["breakdown"] == "all"))
+        {
+            var index = double.Parse(row["index"], CultureInfo.InvariantCulture);
+            var low = double.Parse(row["index_low"], CultureInfo.InvariantCulture);
+            var high = double.Parse(row["index_high"], CultureInfo.InvariantCulture);
+            var cell = string.Join(' ', everyone.QuerySelector($"td[data-theme={row["theme"]}]")!.TextContent.Split((char[])[' ', '\n', '\r', '\u00a0'], StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(string.Create(English, $"{index:0} {low:0}–{high:0} n = {row["n"]}"), cell);
+            Assert.Equal(index, apiThemes.GetProperty(row["theme"]).GetProperty("index").GetProperty("value").GetDouble());
+            Assert.Equal(row["n"], apiThemes.GetProperty(row["theme"]).GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture));
+        }
+        // Leadership, by hand: 55 (31.45–78.55), n = 10.
+        Assert.Equal("55", csv.Single(r => r["kind"] == "theme" && r["breakdown"] == "all" && r["theme"] == "leadership")["index"]);
+    }
+
+    [Fact]
     public async Task The_data_package_describes_every_column_with_the_licence()
     {
         await site.PublishedRoundAsync("package-round", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));

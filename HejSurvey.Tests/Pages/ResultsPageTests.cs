@@ -37,6 +37,29 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task Withdrawing_a_publication_takes_every_cached_route_down_at_once()
+    {
+        var round = await site.PublishedRoundAsync("withdrawn", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var browser = site.Browser();
+        string[] urls = ["/results/withdrawn", "/results/withdrawn/data.csv", "/results/withdrawn/data.json", "/results/withdrawn/datapackage.json", "/api/rounds/withdrawn/results"];
+        foreach (var url in urls)
+        {
+            using var response = await browser.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Unpublishing evicts the "results" tag, as the admin area does.
+        await site.SetAsync(round, RoundState.Closed, published: false);
+
+        foreach (var url in urls)
+        {
+            using var response = await browser.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");
+        }
+        Assert.DoesNotContain("withdrawn", await browser.GetStringAsync("/api/rounds"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_open_round_shows_results_only_with_live_results_on()
     {
         var round = await site.CreateRoundAsync("live-round", RoundState.Open, published: true, live: true);
@@ -185,6 +208,19 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         // A committed answer evicts the cached results.
         await site.SubmitAsync(round, [ResultsSite.Answer(4)]);
         Assert.Equal("1 000", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim().Replace('\u00a0', ' '));
+    }
+
+    [Fact]
+    public async Task A_reader_who_chose_english_by_cookie_gets_english_even_when_swedish_is_cached()
+    {
+        await site.PublishedRoundAsync("cookie-culture", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var swedish = site.Browser();
+        Assert.Equal("Resultat: Omgång cookie-culture", (await swedish.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
+
+        var english = site.Browser();
+        using (await english.GetAsync("/language/en?returnUrl=%2F")) { }
+        Assert.Equal("Results: Round cookie-culture", (await english.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
+        Assert.Equal("Resultat: Omgång cookie-culture", (await swedish.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
     }
 
     private static string Normalise(string text) =>

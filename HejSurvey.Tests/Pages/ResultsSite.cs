@@ -1,6 +1,8 @@
 using System.Globalization;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +39,8 @@ internal static class ResultsSite
             .SetProperty(r => r.IsPublished, published)
             .SetProperty(r => r.LiveResults, live)
             .SetProperty(r => r.ClosedAt, state == RoundState.Closed ? DateTime.UtcNow : null));
+        // As the admin area does when it publishes or closes a round.
+        await site.Services.GetRequiredService<IOutputCacheStore>().EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
     }
 
     /// <summary>An open round with the answers stored, then closed and published.</summary>

@@ -11,7 +11,8 @@ public static class Statistics
     /// <summary>The normal quantile for a two-sided 95 % interval.</summary>
     public const double Z95 = 1.959963984540054;
 
-    private static readonly ConcurrentDictionary<long, double> TQuantiles = new();
+    /// <summary>Solved quantiles for small df (at most 1000 entries); larger df use a cheap closed form.</summary>
+    private static readonly ConcurrentDictionary<int, double> TQuantiles = new();
 
     /// <summary>
     /// The share of <paramref name="n"/> with its Wilson score interval, which stays inside 0–1 and behaves
@@ -71,7 +72,9 @@ public static class Statistics
     public static double TQuantile95(long degreesOfFreedom)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(degreesOfFreedom, 1);
-        return TQuantiles.GetOrAdd(degreesOfFreedom, static df => df <= 1000 ? SolveTQuantile95((int)df) : CornishFisher95(df));
+        return degreesOfFreedom <= 1000
+            ? TQuantiles.GetOrAdd((int)degreesOfFreedom, static df => SolveTQuantile95(df))
+            : CornishFisher95(degreesOfFreedom);
     }
 
     /// <summary>Finds t where P(|T| ≤ t) = 0.95 by bisection on the exact distribution function.</summary>
