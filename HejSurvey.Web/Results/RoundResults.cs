@@ -62,6 +62,9 @@ public sealed record RoundResults(
     GroupFigures Everyone,
     IReadOnlyDictionary<string, IReadOnlyList<GroupFigures>> Breakdowns)
 {
+    /// <summary>"Agree" is 4 or 5 on the 1–5 scale.</summary>
+    public const int AgreeFrom = 4;
+
     /// <summary>Everyone's figures followed by the groups of each breakdown, in the questionnaire's order.</summary>
     public IEnumerable<GroupFigures> AllGroups => Breakdowns.Values.SelectMany(groups => groups).Prepend(Everyone);
 
@@ -162,7 +165,4 @@ public sealed record RoundResults(
         }
         return new GroupFigures(breakdown, option, size, statements, themeFigures);
     }
-
-    /// <summary>"Agree" is 4 or 5 on the 1–5 scale.</summary>
-    public const int AgreeFrom = 4;
 }
