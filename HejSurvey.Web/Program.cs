@@ -1,4 +1,5 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSurveyData();
 builder.AddSiteLocalization();
 builder.AddRequestLimits();
+builder.AddResults();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -24,9 +26,11 @@ app.UseRequestLimits();
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseOutputCache();
 
 app.MapLanguageSwitch();
 app.MapRazorPages();
+app.MapResultsData();
 
 await app.RunAsync();
 return 0;

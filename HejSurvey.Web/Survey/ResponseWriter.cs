@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Data.Sqlite;
 
 namespace HejSurvey.Web.Survey;
@@ -33,7 +35,7 @@ public enum SubmitOutcome
 /// each request only after that transaction has committed. SQLite takes one writer at a time anyway, so
 /// this turns many small fsyncs into one without ever acknowledging an answer that is not on disk.
 /// </summary>
-public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock, ILogger<ResponseWriter> logger) : BackgroundService
+public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock, ILogger<ResponseWriter> logger, IOutputCacheStore? resultsCache = null) : BackgroundService
 {
     private const int MaxBatch = 256;
 
@@ -73,6 +75,11 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             {
                 connection ??= database.Open();
                 var outcomes = WriteBatch(connection, batch);
+                if (resultsCache is not null && outcomes.Contains(SubmitOutcome.Stored))
+                {
+                    // Before anyone is answered, so a respondent who goes on to the results sees their answers counted.
+                    await resultsCache.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
+                }
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(outcomes[i]);

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using Bunit;
+using HejSurvey.Web.Components;
+using HejSurvey.Web.OpenResults;
+using HejSurvey.Web.Survey;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HejSurvey.Tests.Components;
+
+public sealed class StatementChartTests : BunitContext
+{
+    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+
+    /// <summary>1, 2, 2, 3, 3, 3, 4, 4, 5, 5 and two "don't know": 40 % agree (Wilson 16.8–68.7 %), mean 3.2 (2.26–4.14).</summary>
+    private static readonly StatementFigures Known = new(
+        "lead_drive", [1, 2, 3, 2, 2], 2, Statistics.Share(4, 10), Statistics.Mean(new Dictionary<int, long> { [1] = 1, [2] = 2, [3] = 3, [4] = 2, [5] = 2 }, 1, 5));
+
+    public StatementChartTests()
+    {
+        Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("sv-SE");
+    }
+
+    private IRenderedComponent<StatementChart> RenderChart(params StatementSeries[] rows) =>
+        Render<StatementChart>(parameters => parameters
+            .Add(c => c.Id, "lead_drive")
+            .Add(c => c.Title, "1. Högsta ledningen driver digitaliseringen.")
+            .Add(c => c.Scale, Questionnaire.Scale)
+            .Add(c => c.DontKnowLabel, Questionnaire.DontKnow.Text.Sv)
+            .Add(c => c.Rows, rows));
+
+    [Fact]
+    public void The_table_holds_the_distribution_share_mean_n_and_dont_know_in_swedish_notation()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", Known));
+
+        var cells = chart.FindAll("tbody tr td").Select(td => string.Join(' ', td.TextContent.Split((char[])[' ', '\n', '\u00a0'], StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(["10 %", "20 %", "30 %", "20 %", "20 %", "40 % 17 %–69 %", "3,20 2,26–4,14", "10", "2"], cells);
+        Assert.Equal(
+            ["Grupp", "Tar helt avstånd", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt", "Instämmer (4–5)", "Medelvärde (1–5)", "n", "Vet inte"],
+            chart.FindAll("thead th").Select(th => th.TextContent));
+        chart.Find("tbody th").MarkupMatches("<th scope=\"row\">Alla svarande</th>");
+    }
+
+    [Fact]
+    public void The_canvas_is_an_image_with_a_text_alternative_and_its_data_beside_it()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", Known));
+
+        var canvas = chart.Find("canvas");
+        Assert.Equal("img", canvas.GetAttribute("role"));
+        Assert.Equal("lead_drive-data", canvas.GetAttribute("data-chart"));
+        Assert.Contains("Alla svarande: 40 % instämmer (n = 10)", canvas.GetAttribute("aria-label")!.Replace('\u00a0', ' '), StringComparison.Ordinal);
+        var data = JsonDocument.Parse(chart.Find("script#lead_drive-data").TextContent).RootElement;
+        Assert.Equal("application/json", chart.Find("script#lead_drive-data").GetAttribute("type"));
+        Assert.Equal(["Alla svarande"], data.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal([10.0, 20, 30, 20, 20], data.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("values")[0].GetDouble()));
+    }
+
+    [Fact]
+    public void A_hidden_group_says_so_shows_no_number_and_stays_out_of_the_chart()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", Known), new StatementSeries("Chef", null));
+
+        var hidden = chart.FindAll("tbody tr")[1];
+        hidden.MarkupMatches(
+            "<tr><th scope=\"row\">Chef</th><td colspan=\"9\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda små grupper</td></tr>");
+        var data = chart.Find("script#lead_drive-data").TextContent;
+        Assert.DoesNotContain("Chef", data, StringComparison.Ordinal);
+        Assert.DoesNotContain("Chef", chart.Find("canvas").GetAttribute("aria-label"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_every_group_hidden_there_is_no_chart_only_the_table()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", null));
+
+        Assert.Empty(chart.FindAll("canvas"));
+        Assert.Empty(chart.FindAll("script"));
+        Assert.Equal("true", chart.Find("tbody td").GetAttribute("data-suppressed"));
+    }
+
+    [Fact]
+    public void English_readers_get_english_headings_and_decimal_points()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+
+        var chart = RenderChart(new StatementSeries("All respondents", Known));
+
+        Assert.Equal("3.20 2.26–4.14", string.Join(' ', chart.Find("td[data-figure=mean]").TextContent.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Agree (4–5)");
+        Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Strongly agree");
+    }
+}

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AngleSharp.Dom;
+using HejSurvey.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Tests.Pages;
+
+public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+
+    [Fact]
+    public async Task Csv_json_and_api_carry_the_same_figures_as_the_page()
+    {
+        await site.PublishedRoundAsync("agree-data", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/agree-data?by=role&culture=en");
+        using var csvResponse = await browser.GetAsync("/results/agree-data/data.csv");
+        Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
+        var csv = ParseCsv(await csvResponse.Content.ReadAsStringAsync());
+        var json = JsonDocument.Parse(await browser.GetStringAsync("/results/agree-data/data.json")).RootElement;
+        var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-data/results")).RootElement;
+
+        // Everyone and four roles, each with every statement and every theme; the JSON rows are the CSV rows.
+        var rowsPerGroup = ResultsSite.Questionnaire.Statements.Count() + ResultsSite.Questionnaire.Themes.Count;
+        Assert.Equal(rowsPerGroup * (1 + 4 + 4 + 4), csv.Count);
+        Assert.Equal(csv.Count, json.GetArrayLength());
+        for (var i = 0; i < csv.Count; i++)
+        {
+            foreach (var (name, value) in csv[i])
+            {
+                Assert.Equal(value, JsonText(json[i].GetProperty(name)));
+            }
+        }
+
+        var labels = new Dictionary<string, string> { ["all"] = "All respondents", ["1"] = "Top management", ["2"] = "Manager", ["3"] = "Specialist or IT", ["4"] = "Other staff" };
+        var apiGroups = api.GetProperty("groups").EnumerateArray().ToList();
+        foreach (var row in csv.Where(r => r["kind"] == "statement" && r["breakdown"] is "all" or "role"))
+        {
+            var label = labels[row["breakdown"] == "all" ? "all" : row["group"]];
+            var tableRow = page.QuerySelectorAll($"figure#{row["statement"]} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == label);
+            var apiGroup = apiGroups.Single(g => g.GetProperty("breakdown").GetString() == (row["breakdown"] == "all" ? "" : "role")
+                && (row["breakdown"] == "all" || g.GetProperty("option").GetInt32().ToString(CultureInfo.InvariantCulture) == row["group"]));
+            if (row["suppressed"] == "true")
+            {
+                Assert.Equal("true", tableRow.QuerySelector("td")!.GetAttribute("data-suppressed"));
+                Assert.All(["group_size", "n", "count_1", "count_5", "dont_know", "agree_share", "mean", "mean_low"], field => Assert.Equal("", row[field]));
+                Assert.Equal(JsonValueKind.Null, apiGroup.GetProperty("size").ValueKind);
+                Assert.Empty(apiGroup.GetProperty("statements").EnumerateObject());
+                continue;
+            }
+            Assert.Equal(row["n"], Text(tableRow, "n"));
+            Assert.Equal(row["dont_know"], Text(tableRow, "dont-know"));
+            if (row["n"] == "0")
+            {
+                // Everyone in the group said "don't know": no share and no mean, anywhere.
+                Assert.Equal(("", "", ""), (row["agree_share"], row["mean"], Text(tableRow, "agree")));
+                continue;
+            }
+            var agree = double.Parse(row["agree_share"], CultureInfo.InvariantCulture);
+            var low = double.Parse(row["agree_low"], CultureInfo.InvariantCulture);
+            var high = double.Parse(row["agree_high"], CultureInfo.InvariantCulture);
+            var mean = double.Parse(row["mean"], CultureInfo.InvariantCulture);
+            Assert.Equal(string.Create(English, $"{agree:P0} {low:P0}–{high:P0}"), Text(tableRow, "agree"));
+            Assert.StartsWith(mean.ToString("0.00", CultureInfo.InvariantCulture), Text(tableRow, "mean"), StringComparison.Ordinal);
+
+            var figures = apiGroup.GetProperty("statements").GetProperty(row["statement"]);
+            Assert.Equal(agree, figures.GetProperty("agree").GetProperty("value").GetDouble());
+            Assert.Equal(high, figures.GetProperty("agree").GetProperty("high").GetDouble());
+            Assert.Equal(mean, figures.GetProperty("mean").GetProperty("value").GetDouble());
+            Assert.Equal(row["count_1"], figures.GetProperty("counts")[0].GetInt64().ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task Theme_indices_in_the_csv_and_api_match_the_page()
+    {
+        await site.PublishedRoundAsync("agree-themes", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/agree-themes?culture=en");
+        var csv = ParseCsv(await browser.GetStringAsync("/results/agree-themes/data.csv"));
+        var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-themes/results")).RootElement;
+
+        var everyone = page.QuerySelectorAll("figure#themes tbody tr").Single();
+        var apiThemes = api.GetProperty("groups")[0].GetProperty("themes");
+        foreach (var row in csv.Where(r => r["kind"] == "theme" && r["breakdown"] == "all"))
+        {
+            var index = double.Parse(row["index"], CultureInfo.InvariantCulture);
+            var low = double.Parse(row["index_low"], CultureInfo.InvariantCulture);
+            var high = double.Parse(row["index_high"], CultureInfo.InvariantCulture);
+            var cell = string.Join(' ', everyone.QuerySelector($"td[data-theme={row["theme"]}]")!.TextContent.Split((char[])[' ', '\n', '\r', '\u00a0'], StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(string.Create(English, $"{index:0} {low:0}–{high:0} n = {row["n"]}"), cell);
+            Assert.Equal(index, apiThemes.GetProperty(row["theme"]).GetProperty("index").GetProperty("value").GetDouble());
+            Assert.Equal(row["n"], apiThemes.GetProperty(row["theme"]).GetProperty("n").GetInt64().ToString(CultureInfo.InvariantCulture));
+        }
+        // Leadership, by hand: 55 (31.45–78.55), n = 10.
+        Assert.Equal("55", csv.Single(r => r["kind"] == "theme" && r["breakdown"] == "all" && r["theme"] == "leadership")["index"]);
+    }
+
+    [Fact]
+    public async Task The_data_package_describes_every_column_with_the_licence()
+    {
+        await site.PublishedRoundAsync("package-round", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var browser = site.Browser();
+
+        var package = JsonDocument.Parse(await browser.GetStringAsync("/results/package-round/datapackage.json")).RootElement;
+        var header = (await browser.GetStringAsync("/results/package-round/data.csv")).Split("\r\n")[0].Split(',');
+
+        Assert.Equal("CC-BY-4.0", package.GetProperty("licenses")[0].GetProperty("name").GetString());
+        var resources = package.GetProperty("resources").EnumerateArray().ToList();
+        Assert.Equal(["data.csv", "data.json"], resources.Select(r => r.GetProperty("path").GetString()));
+        foreach (var resource in resources)
+        {
+            var schema = resource.GetProperty("schema");
+            var fields = schema.GetProperty("fields").EnumerateArray().ToList();
+            Assert.Equal(header, fields.Select(f => f.GetProperty("name").GetString()));
+            Assert.All(fields, f =>
+            {
+                Assert.Contains(f.GetProperty("type").GetString(), new[] { "string", "integer", "number", "boolean" });
+                Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("description").GetString()));
+            });
+            Assert.Equal([""], schema.GetProperty("missingValues").EnumerateArray().Select(v => v.GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task The_api_lists_published_rounds_and_is_described_by_openapi()
+    {
+        await site.PublishedRoundAsync("api-round", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var browser = site.Browser();
+
+        var rounds = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds")).RootElement;
+        var round = rounds.EnumerateArray().Single(r => r.GetProperty("slug").GetString() == "api-round");
+        Assert.Equal(5, round.GetProperty("responses").GetInt32());
+        Assert.Equal("/api/rounds/api-round/results", round.GetProperty("results").GetString());
+
+        using var openApi = await browser.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        var paths = JsonDocument.Parse(await openApi.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        var documented = paths.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/rounds", documented);
+        Assert.Contains("/api/rounds/{slug}/results", documented);
+        Assert.Contains("/results/{slug}/data.csv", documented);
+        Assert.DoesNotContain(documented, p => p.StartsWith("/language", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_tallies_equal_a_full_recount_of_the_answers_after_many_submissions()
+    {
+        var random = new Random(20261127);
+        var answers = Enumerable.Range(0, 600).Select(_ =>
+        {
+            var answer = ResultsSite.Answer(orgtype: random.Next(1, 5), role: random.Next(1, 5), size: random.Next(1, 5));
+            foreach (var statement in ResultsSite.Questionnaire.Statements)
+            {
+                answer[statement.Key] = random.Next(0, 6);
+            }
+            return answer;
+        }).ToList();
+        var round = await site.CreateRoundAsync("recount", RoundState.Open, published: true, live: true);
+        // Several waves at once, so the writer commits many batches.
+        await Task.WhenAll(answers.Chunk(50).Select(wave => site.SubmitAsync(round, wave)));
+
+        await using var db = site.Db();
+        var stored = await db.Answers
+            .Join(db.Responses.Where(r => r.RoundId == round.Id), a => a.ResponseId, r => r.Id, (a, r) => a)
+            .ToListAsync();
+        var byResponse = stored.GroupBy(a => a.ResponseId).Select(g => g.ToDictionary(a => a.QuestionKey, a => a.Value)).ToList();
+        Assert.Equal(600, byResponse.Count);
+
+        var expectedCounts = new Dictionary<(string, string, int), long>();
+        var expectedThemes = new Dictionary<(string, string), (long N, double Sum, double Squares)>();
+        foreach (var response in byResponse)
+        {
+            foreach (var group in new[] { "", $"orgtype={response["orgtype"]}", $"role={response["role"]}", $"size={response["size"]}" })
+            {
+                foreach (var (question, value) in response)
+                {
+                    expectedCounts[(group, question, value)] = expectedCounts.GetValueOrDefault((group, question, value)) + 1;
+                }
+                foreach (var theme in ResultsSite.Questionnaire.Themes)
+                {
+                    var onScale = theme.Statements.Select(s => response[s.Key]).Where(v => v > 0).ToList();
+                    if (onScale.Count > 0)
+                    {
+                        var index = onScale.Average(v => (v - 1) * 25.0);
+                        var (n, sum, squares) = expectedThemes.GetValueOrDefault((group, theme.Key));
+                        expectedThemes[(group, theme.Key)] = (n + 1, sum + index, squares + (index * index));
+                    }
+                }
+            }
+        }
+
+        var counts = await db.AnswerTallies.Where(t => t.RoundId == round.Id).ToListAsync();
+        Assert.Equal(
+            expectedCounts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"),
+            counts.Select(t => KeyValuePair.Create((t.GroupKey, t.QuestionKey, t.Value), t.Count)).OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
+        var themes = await db.ThemeTallies.Where(t => t.RoundId == round.Id).ToListAsync();
+        Assert.Equal(expectedThemes.Count, themes.Count);
+        foreach (var tally in themes)
+        {
+            var (n, sum, squares) = expectedThemes[(tally.GroupKey, tally.ThemeKey)];
+            Assert.Equal(n, tally.N);
+            Assert.Equal(sum, tally.Sum, 6);
+            Assert.Equal(squares, tally.SumOfSquares, 4);
+        }
+        Assert.Equal(600, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+
+        // And the published share equals the share recounted from the answers.
+        var api = JsonDocument.Parse(await site.Browser().GetStringAsync("/api/rounds/recount/results")).RootElement;
+        var drive = byResponse.Select(r => r["lead_drive"]).Where(v => v > 0).ToList();
+        var everyone = api.GetProperty("groups")[0].GetProperty("statements").GetProperty("lead_drive");
+        Assert.Equal((double)drive.Count(v => v >= 4) / drive.Count, everyone.GetProperty("agree").GetProperty("value").GetDouble(), 12);
+        Assert.Equal(drive.Average(), everyone.GetProperty("mean").GetProperty("value").GetDouble(), 12);
+    }
+
+    private static string Text(IElement row, string figure) =>
+        string.Join(' ', row.QuerySelector($"td[data-figure={figure}]")!.TextContent.Split((char[])[' ', '\n', '\r', '\u00a0'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static string JsonText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => "",
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+        _ => value.GetString()!,
+    };
+
+    /// <summary>RFC 4180: comma-separated, fields with commas or quotes in double quotes.</summary>
+    private static List<Dictionary<string, string>> ParseCsv(string text)
+    {
+        var lines = new List<List<string>>();
+        var line = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                line.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                line.Add(field.ToString());
+                field.Clear();
+                lines.Add(line);
+                line = [];
+                i++;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+        var header = lines[0];
+        return [.. lines.Skip(1).Select(values =>
+        {
+            Assert.Equal(header.Count, values.Count);
+            return header.Zip(values).ToDictionary(p => p.First, p => p.Second);
+        })];
+    }
+}

@@ -1,0 +1,228 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using HejSurvey.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Tests.Pages;
+
+public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    private static IElement Row(IDocument page, string statementKey, string group) =>
+        page.QuerySelectorAll($"figure#{statementKey} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);
+
+    private static string Figure(IElement row, string figure) => row.QuerySelector($"td[data-figure={figure}]")!.TextContent.Trim();
+
+    [Fact]
+    public async Task Unknown_and_unpublished_rounds_are_not_found_on_every_route()
+    {
+        var draft = await site.CreateRoundAsync("hidden-draft", RoundState.Draft, published: true, live: true);
+        var openNotLive = await site.CreateRoundAsync("hidden-open", RoundState.Open, published: true);
+        var liveNotPublished = await site.CreateRoundAsync("hidden-live", RoundState.Open, published: false, live: true);
+        var closedNotPublished = await site.CreateRoundAsync("hidden-closed", RoundState.Closed);
+        var browser = site.Browser();
+
+        foreach (var slug in new[] { "no-such-round", draft.Slug, openNotLive.Slug, liveNotPublished.Slug, closedNotPublished.Slug })
+        {
+            foreach (var url in new[] { $"/results/{slug}", $"/results/{slug}/data.csv", $"/results/{slug}/data.json", $"/results/{slug}/datapackage.json", $"/api/rounds/{slug}/results" })
+            {
+                using var response = await browser.GetAsync(url);
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");
+            }
+        }
+        var list = await browser.GetStringAsync("/results");
+        var api = await browser.GetStringAsync("/api/rounds");
+        Assert.DoesNotContain("hidden-", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden-", api, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_publication_takes_every_cached_route_down_at_once()
+    {
+        var round = await site.PublishedRoundAsync("withdrawn", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var browser = site.Browser();
+        string[] urls = ["/results/withdrawn", "/results/withdrawn/data.csv", "/results/withdrawn/data.json", "/results/withdrawn/datapackage.json", "/api/rounds/withdrawn/results"];
+        foreach (var url in urls)
+        {
+            using var response = await browser.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Unpublishing evicts the "results" tag, as the admin area does.
+        await site.SetAsync(round, RoundState.Closed, published: false);
+
+        foreach (var url in urls)
+        {
+            using var response = await browser.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");
+        }
+        Assert.DoesNotContain("withdrawn", await browser.GetStringAsync("/api/rounds"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_open_round_shows_results_only_with_live_results_on()
+    {
+        var round = await site.CreateRoundAsync("live-round", RoundState.Open, published: true, live: true);
+        await site.SubmitAsync(round, Enumerable.Range(0, 6).Select(_ => ResultsSite.Answer(4)));
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/live-round");
+
+        Assert.Equal("6", page.QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+        var list = await browser.GetPageAsync("/results");
+        Assert.Contains(list.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/results/live-round");
+    }
+
+    [Fact]
+    public async Task The_page_shows_the_hand_computed_figures_in_the_readers_language()
+    {
+        await site.PublishedRoundAsync("known-figures", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var swedish = await browser.GetPageAsync("/results/known-figures");
+        var everyone = Row(swedish, "lead_drive", "Alla svarande");
+        // 4 of the 10 who took a stand agree; Wilson 16.8–68.7 %. Mean 3.2, t interval 2.258–4.142. Two "don't know".
+        Assert.Equal("40 % 17 %–69 %", Normalise(Figure(everyone, "agree")));
+        Assert.Equal("3,20 2,26–4,14", Normalise(Figure(everyone, "mean")));
+        Assert.Equal("10", Figure(everyone, "n"));
+        Assert.Equal("2", Figure(everyone, "dont-know"));
+        Assert.Equal("12", swedish.QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+        // Leadership index: respondents' indices 0, 25, 25, 50, 50, 50, 75, 75, 100, 100 → 55 (31–79).
+        var themeRow = swedish.QuerySelectorAll("figure#themes tbody tr").Single();
+        Assert.StartsWith("55 31–79 n = 10", Normalise(themeRow.QuerySelector("td[data-theme=leadership]")!.TextContent), StringComparison.Ordinal);
+
+        var english = await browser.GetPageAsync("/results/known-figures?culture=en");
+        var all = Row(english, "lead_drive", "All respondents");
+        Assert.Equal("3.20 2.26–4.14", Normalise(Figure(all, "mean")));
+        Assert.Equal("40% 17%–69%", Normalise(Figure(all, "agree")));
+    }
+
+    [Fact]
+    public async Task Breakdown_hides_small_groups_and_their_complement_with_a_note_never_a_zero()
+    {
+        await site.PublishedRoundAsync("known-breakdown", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/known-breakdown?by=role");
+
+        // Role 1 (3) and role 2 (4) are below 5; role 4 has no one. Only role 3 (5 people) shows.
+        foreach (var hidden in new[] { "Högsta ledningen", "Chef", "Annan medarbetare" })
+        {
+            var cell = Row(page, "lead_drive", hidden).QuerySelector("td")!;
+            Assert.Equal("true", cell.GetAttribute("data-suppressed"));
+            Assert.Equal("Dold för att skydda små grupper", cell.TextContent.Trim());
+            Assert.DoesNotMatch("[0-9]", cell.TextContent);
+        }
+        var shown = Row(page, "lead_drive", "Specialist eller IT");
+        Assert.Equal("3", Figure(shown, "n"));
+        Assert.Equal("2", Figure(shown, "dont-know"));
+        // The chart carries only the groups that are shown.
+        var data = page.QuerySelector("script#lead_drive-data")!.TextContent;
+        Assert.Contains("Specialist eller IT", data, StringComparison.Ordinal);
+        Assert.DoesNotContain("Chef", data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_breakdown_form_works_without_javascript()
+    {
+        await site.PublishedRoundAsync("form-round", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/form-round");
+
+        var form = page.QuerySelector<IHtmlFormElement>("form.results-filter")!;
+        Assert.Equal("get", form.Method, ignoreCase: true);
+        Assert.Equal("/results/form-round", form.GetAttribute("action"));
+        var by = form.QuerySelector<IHtmlSelectElement>("select[name=by]")!;
+        Assert.Equal(["", "orgtype", "role", "size"], by.Options.Select(o => o.Value));
+        Assert.NotNull(page.QuerySelector("label[for=by]"));
+
+        var broken = await browser.GetPageAsync("/results/form-round?by=size");
+        Assert.Equal("size", broken.QuerySelector<IHtmlSelectElement>("select[name=by]")!.Value);
+        Assert.Equal(5, broken.QuerySelectorAll("figure#lead_drive tbody tr").Length);
+        using var unknown = await browser.GetAsync("/results/form-round?by=shoe-size");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_published_round_of_the_same_questionnaire_can_be_compared()
+    {
+        await site.PublishedRoundAsync("compare-a", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer(5)));
+        await site.PublishedRoundAsync("compare-b", Enumerable.Range(0, 8).Select(_ => ResultsSite.Answer(2)));
+        var unpublished = await site.CreateRoundAsync("compare-secret", RoundState.Closed);
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/compare-a?compare=compare-b");
+
+        Assert.StartsWith("100 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-a: Alla svarande"), "agree")), StringComparison.Ordinal);
+        Assert.StartsWith("0 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-b: Alla svarande"), "agree")), StringComparison.Ordinal);
+        Assert.Contains(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == "compare-b");
+        Assert.DoesNotContain(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == unpublished.Slug);
+
+        var secret = await browser.GetPageAsync($"/results/compare-a?compare={unpublished.Slug}");
+        Assert.Single(secret.QuerySelectorAll("figure#risk_try tbody tr"));
+        Assert.NotNull(secret.QuerySelector("p.notice"));
+    }
+
+    [Fact]
+    public async Task Charts_have_a_text_alternative_and_the_page_has_no_inline_script_or_style()
+    {
+        await site.PublishedRoundAsync("accessible", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer(4)));
+        var browser = site.Browser();
+        using var response = await browser.GetAsync("/results/accessible");
+        var page = await HtmlForm.ParseAsync(response);
+
+        var canvases = page.QuerySelectorAll("canvas");
+        Assert.Equal(1 + ResultsSite.Questionnaire.Statements.Count(), canvases.Length);
+        Assert.All(canvases, canvas =>
+        {
+            Assert.Equal("img", canvas.GetAttribute("role"));
+            Assert.False(string.IsNullOrWhiteSpace(canvas.GetAttribute("aria-label")));
+            Assert.NotNull(page.GetElementById(canvas.GetAttribute("data-chart")!));
+        });
+        Assert.All(page.QuerySelectorAll("script"), script =>
+            Assert.True(script.HasAttribute("src") || script.GetAttribute("type") == "application/json", script.OuterHtml));
+        Assert.Empty(page.QuerySelectorAll("[style]"));
+        Assert.Contains(page.QuerySelectorAll("script[src]"), s => s.GetAttribute("src") == "/lib/chart.js/dist/chart.umd.min.js");
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        using var chartJs = await browser.GetAsync("/lib/chart.js/dist/chart.umd.min.js");
+        Assert.Equal(HttpStatusCode.OK, chartJs.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_is_served_from_cache_until_new_answers_are_committed()
+    {
+        var round = await site.CreateRoundAsync("cached-round", RoundState.Open, published: true, live: true);
+        await site.SubmitAsync(round, Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer(4)));
+        var browser = site.Browser();
+        Assert.Equal("5", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+
+        // A change behind the site's back is not seen: the page comes from the cache, not from the database.
+        await using (var db = site.Db())
+        {
+            await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(set => set.SetProperty(r => r.ResponseCount, 999));
+        }
+        Assert.Equal("5", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+
+        // A committed answer evicts the cached results.
+        await site.SubmitAsync(round, [ResultsSite.Answer(4)]);
+        Assert.Equal("1 000", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim().Replace('\u00a0', ' '));
+    }
+
+    [Fact]
+    public async Task A_reader_who_chose_english_by_cookie_gets_english_even_when_swedish_is_cached()
+    {
+        await site.PublishedRoundAsync("cookie-culture", Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer()));
+        var swedish = site.Browser();
+        Assert.Equal("Resultat: Omgång cookie-culture", (await swedish.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
+
+        var english = site.Browser();
+        using (await english.GetAsync("/language/en?returnUrl=%2F")) { }
+        Assert.Equal("Results: Round cookie-culture", (await english.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
+        Assert.Equal("Resultat: Omgång cookie-culture", (await swedish.GetPageAsync("/results/cookie-culture")).QuerySelector("h1")!.TextContent);
+    }
+
+    private static string Normalise(string text) =>
+        string.Join(' ', text.Replace('\u00a0', ' ').Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using HejSurvey.Web.Survey;
+
+namespace HejSurvey.Web.OpenResults;
+
+/// <summary>
+/// The results as one flat table, a row per group and statement and per group and theme: the same
+/// suppressed figures as the page, for data.csv and data.json, described by datapackage.json.
+/// A suppressed group keeps its rows with every figure empty and <c>suppressed</c> true, never zero.
+/// </summary>
+public static class OpenData
+{
+    /// <summary>One column: its name and type in the Table Schema, what it means, and its value in a row.</summary>
+    public sealed record Field(string Name, string Type, string Description, Func<Row, object?> Value);
+
+    /// <summary>One line of the table; <see cref="Statement"/> is null on a theme's line.</summary>
+    public sealed record Row(
+        PublishedRound Round,
+        GroupFigures Group,
+        string GroupLabelSv,
+        string GroupLabelEn,
+        Theme Theme,
+        Statement? Statement,
+        StatementFigures? Figures,
+        ThemeFigures? ThemeFigures);
+
+    public const string Licence = "CC-BY-4.0";
+
+    public static readonly IReadOnlyList<Field> Fields =
+    [
+        new("round", "string", "The round's identifier (its address on the site).", r => r.Round.Slug),
+        new("breakdown", "string", "What the group is broken down by: all (everyone), orgtype, role or size.", r => r.Group.Breakdown.Length == 0 ? "all" : r.Group.Breakdown),
+        new("group", "integer", "The background answer that defines the group (the option's value); empty for everyone.", r => r.Group.Option),
+        new("group_label_sv", "string", "The group in Swedish.", r => r.GroupLabelSv),
+        new("group_label_en", "string", "The group in English.", r => r.GroupLabelEn),
+        new("suppressed", "boolean", "True when the group is below the minimum group size, or hidden so that it cannot be worked out from the others; its figures are then empty.", r => r.Group.Suppressed),
+        new("group_size", "integer", "Respondents in the group.", r => r.Group.Size),
+        new("kind", "string", "statement: one statement's answers; theme: the theme's index.", r => r.Statement is null ? "theme" : "statement"),
+        new("theme", "string", "The theme's key.", r => r.Theme.Key),
+        new("statement", "string", "The statement's key; empty on a theme's row.", r => r.Statement?.Key),
+        new("text_sv", "string", "The statement (or the theme's title) in Swedish.", r => r.Statement?.Text.Sv ?? r.Theme.Title.Sv),
+        new("text_en", "string", "The statement (or the theme's title) in English.", r => r.Statement?.Text.En ?? r.Theme.Title.En),
+        new("n", "integer", "Statement: answers on the 1–5 scale (\"don't know\" not included). Theme: respondents with an index.", r => r.Statement is null ? r.ThemeFigures?.N : r.Figures?.N),
+        .. Enumerable.Range(QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax).Select(value =>
+            new Field($"count_{value}", "integer", $"Answers with the value {value} (1 = strongly disagree, 5 = strongly agree).", r => r.Figures?.Counts[value - QuestionnaireDefinition.ScaleMin])),
+        new("dont_know", "integer", "\"Don't know\" answers, left out of every share, mean and index.", r => r.Figures?.DontKnow),
+        new("agree_share", "number", "Share who agree (4 or 5) among the answers on the scale, 0–1.", r => r.Figures?.Agree?.Value),
+        new("agree_low", "number", "Lower end of the 95 % Wilson interval of agree_share.", r => r.Figures?.Agree?.Low),
+        new("agree_high", "number", "Upper end of the 95 % Wilson interval of agree_share.", r => r.Figures?.Agree?.High),
+        new("mean", "number", "Mean on the 1–5 scale.", r => r.Figures?.Mean?.Value),
+        new("mean_low", "number", "Lower end of the 95 % t interval of the mean, never below 1.", r => r.Figures?.Mean?.Low),
+        new("mean_high", "number", "Upper end of the 95 % t interval of the mean, never above 5.", r => r.Figures?.Mean?.High),
+        new("index", "number", "Theme index 0–100: the mean of each respondent's statements on 0–100 (1 = 0, 5 = 100).", r => r.ThemeFigures?.Index?.Value),
+        new("index_low", "number", "Lower end of the 95 % t interval of the index, never below 0.", r => r.ThemeFigures?.Index?.Low),
+        new("index_high", "number", "Upper end of the 95 % t interval of the index, never above 100.", r => r.ThemeFigures?.Index?.High),
+    ];
+
+    /// <summary>How the table names the group of all respondents.</summary>
+    public static readonly LocalizedText Everyone = new("Alla svarande", "All respondents");
+
+    public static IEnumerable<Row> Rows(RoundResults results)
+    {
+        var questionnaire = results.Questionnaire;
+        foreach (var group in results.AllGroups)
+        {
+            var label = group.Breakdown.Length == 0
+                ? Everyone
+                : questionnaire.Background.Single(b => b.Key == group.Breakdown).Options.Single(o => o.Value == group.Option).Text;
+            foreach (var theme in questionnaire.Themes)
+            {
+                foreach (var statement in theme.Statements)
+                {
+                    yield return new Row(results.Round, group, label.Sv, label.En, theme, statement, group.Statements.GetValueOrDefault(statement.Key), null);
+                }
+                yield return new Row(results.Round, group, label.Sv, label.En, theme, null, null, group.Themes.GetValueOrDefault(theme.Key));
+            }
+        }
+    }
+
+    public static string Csv(IEnumerable<Row> rows)
+    {
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', Fields.Select(f => f.Name)).Append("\r\n");
+        foreach (var row in rows)
+        {
+            csv.AppendJoin(',', Fields.Select(f => CsvValue(f.Value(row)))).Append("\r\n");
+        }
+        return csv.ToString();
+    }
+
+    public static JsonArray Json(IEnumerable<Row> rows)
+    {
+        var array = new JsonArray();
+        foreach (var row in rows)
+        {
+            var item = new JsonObject();
+            foreach (var field in Fields)
+            {
+                item[field.Name] = JsonValue(field.Value(row));
+            }
+            array.Add(item);
+        }
+        return array;
+    }
+
+    /// <summary>The Frictionless Data Package: the table's schema, both files, the licence.</summary>
+    public static JsonObject DataPackage(PublishedRound round)
+    {
+        JsonObject Schema() => new()
+        {
+            ["fields"] = new JsonArray([.. Fields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type, ["description"] = f.Description })]),
+            ["missingValues"] = new JsonArray(""),
+        };
+        JsonObject Resource(string name, string format, string mediaType) => new()
+        {
+            ["name"] = name,
+            // Relative to this descriptor, which sits beside the data files.
+            ["path"] = $"data.{format}",
+            ["format"] = format,
+            ["mediatype"] = mediaType,
+            ["encoding"] = "utf-8",
+            ["profile"] = "tabular-data-resource",
+            ["schema"] = Schema(),
+        };
+        return new JsonObject
+        {
+            ["profile"] = "tabular-data-package",
+            ["name"] = round.Slug,
+            ["title"] = round.TitleEn,
+            ["description"] = $"Aggregate results of the survey round \"{round.TitleEn}\" ({round.TitleSv}), by statement and group. Groups below the minimum group size, and groups that would give them away, are suppressed.",
+            ["licenses"] = new JsonArray(new JsonObject
+            {
+                ["name"] = Licence,
+                ["path"] = "https://creativecommons.org/licenses/by/4.0/",
+                ["title"] = "Creative Commons Attribution 4.0",
+            }),
+            ["resources"] = new JsonArray(Resource($"{round.Slug}-csv", "csv", "text/csv"), Resource($"{round.Slug}-json", "json", "application/json")),
+        };
+    }
+
+    private static string CsvValue(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        string s when s.IndexOfAny([',', '"', '\r', '\n']) >= 0 => $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static JsonNode? JsonValue(object? value) => value switch
+    {
+        null => null,
+        bool b => b,
+        double d => d,
+        long l => l,
+        int i => i,
+        string s => s,
+        _ => throw new InvalidOperationException($"No JSON for {value.GetType()}."),
+    };
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace HejSurvey.Web.OpenResults;
+
+/// <summary>
+/// Open data and the JSON API: the same suppressed figures as the results page, for anyone to reuse under
+/// CC BY 4.0. Unknown and unpublished rounds are 404 on every route, exactly as on the page.
+/// </summary>
+public static class ResultsData
+{
+    public sealed record RoundSummary(string Slug, string TitleSv, string TitleEn, string State, DateTime? OpenedAt, DateTime? ClosedAt, int Responses, string Page, string Results, string Csv, string DataPackage);
+
+    public sealed record TextItem(string Key, string Sv, string En);
+
+    public sealed record ThemeItem(string Key, string Sv, string En, IReadOnlyList<TextItem> Statements);
+
+    public sealed record BreakdownItem(string Key, string Sv, string En, IReadOnlyList<TextItem> Groups);
+
+    /// <summary>
+    /// A round's results. Groups: everyone first (breakdown ""), then each breakdown's groups; a suppressed
+    /// group has no size and no figures. Shares are 0–1, means on 1–5, indices 0–100, each with its 95 % interval.
+    /// </summary>
+    public sealed record ResultsDocument(
+        RoundSummary Round,
+        int MinGroupSize,
+        string Licence,
+        IReadOnlyList<TextItem> Scale,
+        IReadOnlyList<ThemeItem> Themes,
+        IReadOnlyList<BreakdownItem> Breakdowns,
+        IReadOnlyList<GroupFigures> Groups);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static void MapResultsData(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var data = app.MapGroup("").CacheOutput(ResultsSetup.CachePolicy).WithTags("Open results");
+
+        data.MapGet("/api/rounds", async (SurveyDb db, CancellationToken cancellationToken) =>
+                TypedResults.Ok((await RoundResults.PublishedAsync(db, cancellationToken)).Select(Summary).ToList()))
+            .WithSummary("Rounds with published results, newest first.");
+
+        data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+                    ? TypedResults.Ok(Document(results))
+                    : TypedResults.NotFound())
+            .WithSummary("A published round's results per statement, theme and group, with suppression applied.");
+
+        data.MapGet("/results/{slug}/data.csv", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
+                {
+                    return TypedResults.NotFound();
+                }
+                context.Response.Headers.ContentDisposition = $"attachment; filename=\"{slug}.csv\"";
+                return TypedResults.Text(OpenData.Csv(OpenData.Rows(results)), "text/csv; charset=utf-8");
+            })
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithSummary("The results as a CSV table, one row per group and statement or theme; described by datapackage.json.");
+
+        data.MapGet("/results/{slug}/data.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+                    ? TypedResults.Text(OpenData.Json(OpenData.Rows(results)).ToJsonString(Json), "application/json; charset=utf-8")
+                    : TypedResults.NotFound())
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("The same table as data.csv, as an array of JSON objects.");
+
+        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, CancellationToken cancellationToken) =>
+                await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is { } round
+                    ? TypedResults.Text(OpenData.DataPackage(round).ToJsonString(Json), "application/json; charset=utf-8")
+                    : TypedResults.NotFound())
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");
+    }
+
+    public static RoundSummary Summary(PublishedRound round) => new(
+        round.Slug,
+        round.TitleSv,
+        round.TitleEn,
+        round.State == RoundState.Closed ? "closed" : "open",
+        round.OpenedAt,
+        round.ClosedAt,
+        round.Responses,
+        $"/results/{round.Slug}",
+        $"/api/rounds/{round.Slug}/results",
+        $"/results/{round.Slug}/data.csv",
+        $"/results/{round.Slug}/datapackage.json");
+
+    public static ResultsDocument Document(RoundResults results)
+    {
+        var questionnaire = results.Questionnaire;
+        return new ResultsDocument(
+            Summary(results.Round),
+            results.MinGroupSize,
+            OpenData.Licence,
+            [.. questionnaire.Scale.Select(s => new TextItem(s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Text.Sv, s.Text.En))],
+            [.. questionnaire.Themes.Select(t => new ThemeItem(t.Key, t.Title.Sv, t.Title.En, [.. t.Statements.Select(s => new TextItem(s.Key, s.Text.Sv, s.Text.En))]))],
+            [.. questionnaire.Background.Select(b => new BreakdownItem(b.Key, b.Text.Sv, b.Text.En, [.. b.Options.Select(o => new TextItem(o.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Text.Sv, o.Text.En))]))],
+            [.. results.AllGroups]);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using HejSurvey.Web.Survey;
+
+// Not "HejSurvey.Web.Results": a namespace of that name would hide ASP.NET Core's Results class from the whole site.
+namespace HejSurvey.Web.OpenResults;
+
+/// <summary>
+/// Results are read far more often than they change, so every results route is served from the output
+/// cache until new answers are committed (the response writer evicts <see cref="CacheTag"/>) or the
+/// publication of a round changes (the admin area evicts it too).
+/// </summary>
+public static class ResultsSetup
+{
+    public const string CachePolicy = "results";
+    public const string CacheTag = "results";
+
+    public static WebApplicationBuilder AddResults(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOutputCache(options => options.AddPolicy(CachePolicy, policy => policy
+            .Tag(CacheTag)
+            .SetVaryByQuery("by", "compare", "culture")
+            // The culture may also come from the cookie, so the key holds the culture the page was rendered in.
+            .VaryByValue(_ => KeyValuePair.Create("ui-culture", CultureInfo.CurrentUICulture.Name))
+            // A render that read the tallies just before a commit may be stored just after its eviction; expiry bounds that.
+            .Expire(TimeSpan.FromMinutes(1))));
+        builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
+            description.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("results/", StringComparison.Ordinal)));
+        return builder;
+    }
+
+    /// <summary>The minimum group size in force: never below 1, whatever the configuration says.</summary>
+    public static int MinGroupSize(this SurveyOptions options) => Math.Max(1, options.MinGroupSize);
+}

@@ -1,0 +1,72 @@
+// Draws the results charts. Each canvas[data-chart] names a <script type="application/json"> element
+// with its figures; the table beside every chart holds the same numbers, so nothing is lost without this.
+(function () {
+  'use strict';
+  if (typeof window.Chart === 'undefined') {
+    return;
+  }
+  var language = document.documentElement.lang === 'en' ? 'en' : 'sv-SE';
+  // Colour-blind-safe: a purple–orange diverging scale for disagree → agree (ColorBrewer PuOr), and the
+  // Okabe–Ito colours for groups. Neighbouring colours also differ in lightness, so they survive greyscale.
+  var scaleColours = ['#b35806', '#f1a340', '#bababa', '#998ec3', '#542788'];
+  var seriesColours = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#000000', '#f0e442'];
+  var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+  function percent(value) {
+    return value.toLocaleString(language, { maximumFractionDigits: 1 }) + '\u00a0%';
+  }
+
+  function distribution(canvas, data) {
+    canvas.parentNode.style.height = (4 + data.labels.length * 2.5) + 'rem';
+    return {
+      type: 'bar',
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (series, i) {
+          return { label: series.label, data: series.values, backgroundColor: scaleColours[i % scaleColours.length] };
+        })
+      },
+      options: {
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : undefined,
+        scales: {
+          x: { stacked: true, min: 0, max: 100, ticks: { callback: function (value) { return percent(value); } } },
+          y: { stacked: true }
+        },
+        plugins: {
+          tooltip: { callbacks: { label: function (item) { return item.dataset.label + ': ' + percent(item.parsed.x); } } }
+        }
+      }
+    };
+  }
+
+  function index(canvas, data) {
+    canvas.parentNode.style.height = (6 + data.labels.length * Math.max(1, data.series.length) * 1.2) + 'rem';
+    return {
+      type: 'bar',
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (series, i) {
+          return { label: series.label, data: series.values, backgroundColor: seriesColours[i % seriesColours.length] };
+        })
+      },
+      options: {
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : undefined,
+        scales: { x: { min: 0, max: 100 } }
+      }
+    };
+  }
+
+  document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+    var source = document.getElementById(canvas.getAttribute('data-chart'));
+    if (!source) {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    var config = data.kind === 'index' ? index(canvas, data) : distribution(canvas, data);
+    new window.Chart(canvas, config);
+  });
+})();
