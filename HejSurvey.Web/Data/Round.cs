@@ -38,7 +38,7 @@ public sealed class Round
 
     public bool AcceptsAnswers(DateTime utcNow) => State == RoundState.Open && (ClosesAt is null || ClosesAt > utcNow);
 
-    public bool ResultsVisible => IsPublished && (State == RoundState.Closed || LiveResults);
+    public bool ResultsVisible => IsPublished && (State == RoundState.Closed || (State == RoundState.Open && LiveResults));
 }
 
 internal sealed class RoundConfiguration : IEntityTypeConfiguration<Round>
