@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSurveyData();
 builder.AddSiteLocalization();
+builder.AddSiteContact();
 builder.AddRequestLimits();
 builder.Services.AddRazorPages();
 
@@ -13,10 +14,10 @@ var app = builder.Build();
 await app.Services.MigrateSurveyDatabaseAsync();
 
 app.UseSecurityHeaders();
+app.UseRequestLocalization(); // before the error pages, so that they answer in the visitor's language
 app.UseExceptionHandler("/error/500");
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseRequestLimits();
-app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
 
