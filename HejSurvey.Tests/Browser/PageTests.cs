@@ -38,6 +38,12 @@ public sealed class PageTests(BrowserSite browser)
         Assert.Equal(ExpectedStatus(name), status);
         Assert.Equal(culture, await tab.Page.Locator("html").GetAttributeAsync("lang"));
         await tab.ScreenshotAsync($"{name}-{culture}");
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Banner).CountAsync());
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Main).CountAsync());
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Contentinfo).CountAsync());
+        Assert.Equal(1, await tab.Page.Locator("h1").CountAsync());
+        // Reflow (WCAG 1.4.10): nothing on the page makes a phone scroll sideways.
+        Assert.True(await tab.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page is wider than the screen.");
         await tab.AssertAccessibleAsync();
         tab.AssertOnlySiteRequests();
     }

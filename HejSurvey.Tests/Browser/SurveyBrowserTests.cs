@@ -12,6 +12,13 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
 
     private static readonly IReadOnlyList<Statement> Statements = [.. Questionnaire.Statements];
 
+    private sealed class FocusStop
+    {
+        public bool Again { get; set; }
+        public string Name { get; set; } = "";
+        public bool Visible { get; set; }
+    }
+
     private sealed class Focused
     {
         public string Tag { get; set; } = "";
@@ -92,12 +99,11 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task After_a_failed_submit_the_error_summary_has_focus_and_its_links_take_focus_to_the_questions(bool javaScript)
+    [MemberData(nameof(Browsers))]
+    public async Task After_a_failed_submit_the_error_summary_has_focus_and_its_links_take_focus_to_the_questions(string screen, bool javaScript)
     {
         var round = await browser.SharedRoundAsync("errors");
-        await using var tab = await browser.OpenAsync(Screen.Desktop, javaScript);
+        await using var tab = await browser.OpenAsync(screen == "phone" ? Screen.Phone : Screen.Desktop, javaScript);
         var page = tab.Page;
         await tab.GotoAsync($"/survey/{round.Slug}");
         var first = Statements[0].Key;
@@ -117,12 +123,32 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
         Assert.Equal($"#{second}-1", await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('href')"));
         await page.Keyboard.PressAsync("Enter");
         Assert.Equal($"input#{second}-1[{second}=1]", await tab.FocusedAsync());
+        await AssertQuestionInSightAsync(page);
 
-        // The last link goes to a background question further down.
-        var lastBackground = Questionnaire.Background[^1];
-        await links.Last.FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        Assert.Equal($"input#{lastBackground.Key}-{lastBackground.Options[0].Value}[{lastBackground.Key}={lastBackground.Options[0].Value}]", await tab.FocusedAsync());
+        // Every other link, followed with Enter, focuses the first option of its question and shows the question.
+        for (var i = 1; i < await links.CountAsync(); i++)
+        {
+            var target = (await links.Nth(i).GetAttributeAsync("href"))!;
+            await links.Nth(i).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            Assert.Equal(target, "#" + await page.EvaluateAsync<string>("() => document.activeElement.id"));
+            await AssertQuestionInSightAsync(page);
+        }
+    }
+
+    /// <summary>The focused option and its question text are on the screen, not under the sticky list of parts.</summary>
+    private static async Task AssertQuestionInSightAsync(IPage page)
+    {
+        var sight = await page.EvaluateAsync<string>("""
+            () => {
+                const input = document.activeElement.getBoundingClientRect();
+                const legend = document.activeElement.closest('fieldset').querySelector('legend').getBoundingClientRect();
+                const bar = document.querySelector('.progress').getBoundingClientRect();
+                const top = getComputedStyle(document.querySelector('.progress')).position === 'sticky' ? Math.max(0, bar.bottom) : 0;
+                return legend.top >= top && input.bottom <= window.innerHeight ? '' : `legend ${legend.top}–${legend.bottom}, option ${input.top}–${input.bottom}, covered above ${top}, screen ${window.innerHeight}`;
+            }
+            """);
+        Assert.True(sight.Length == 0, $"The question is not in sight: {sight}");
     }
 
     [Fact]
@@ -145,6 +171,51 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("a", (await tab.FocusedAsync())[..1]);
         Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('main').contains(document.activeElement)"), "Tab after the skip link left the main content.");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/survey/focus")]
+    [InlineData("/privacy")]
+    public async Task Every_keyboard_stop_shows_clearly_where_the_focus_is(string path)
+    {
+        await browser.SharedRoundAsync("focus");
+        await using var tab = await browser.OpenAsync(Screen.Desktop);
+        var page = tab.Page;
+        await tab.GotoAsync(path);
+
+        // Walk the whole tab order once; every stop must draw an outline of at least 2px or a focus ring.
+        var stops = new List<string>();
+        var unmarked = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var stop = await page.EvaluateAsync<FocusStop>("""
+                () => {
+                    const e = document.activeElement;
+                    const again = e === document.body || e.dataset.visited === 'yes';
+                    e.dataset.visited = 'yes';
+                    const s = getComputedStyle(e);
+                    return {
+                        again,
+                        name: e.outerHTML.slice(0, 80),
+                        visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none',
+                    };
+                }
+                """);
+            if (stop.Again)
+            {
+                break;
+            }
+            stops.Add(stop.Name);
+            if (!stop.Visible)
+            {
+                unmarked.Add(stop.Name);
+            }
+        }
+
+        Assert.True(stops.Count >= 5, $"Only {stops.Count} keyboard stops on {path}: {string.Join(", ", stops)}");
+        Assert.True(unmarked.Count == 0, $"No visible focus on {path} for: {string.Join(", ", unmarked)}");
     }
 
     [Theory]
