@@ -92,6 +92,20 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
+    /// <summary>True when a canvas has drawn anything: some pixel is not fully transparent (for charts, once drawn by their script).</summary>
+    public Task<bool> CanvasHasInkAsync(ILocator canvas) => canvas.EvaluateAsync<bool>(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }");
+
+    /// <summary>Runs an action that starts a download (a link to a CSV, a backup) and returns the file's name and bytes.</summary>
+    public async Task<(string Name, byte[] Content)> DownloadAsync(Func<Task> start)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(start);
+        await using var stream = await download.CreateReadStreamAsync();
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return (download.SuggestedFilename, copy.ToArray());
+    }
+
     /// <summary>The site's own database, for checking what a browser journey stored.</summary>
     public HejSurvey.Web.Data.SurveyDb Db() => site.Site.Db();
 
