@@ -10,7 +10,7 @@ namespace HejSurvey.Tests.Browser;
 [Collection(UsesBrowser.Name)]
 public sealed class PageTests(BrowserSite browser)
 {
-    public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "closed", "not-found", "accessibility", "privacy"];
+    public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy"];
 
     public static TheoryData<string, string, string> EveryPage()
     {
@@ -50,6 +50,7 @@ public sealed class PageTests(BrowserSite browser)
 
     private static int ExpectedStatus(string name) => name switch
     {
+        "not-open" => 409,
         "closed" => 410,
         "not-found" => 404,
         _ => 200,
@@ -80,6 +81,9 @@ public sealed class PageTests(BrowserSite browser)
                 var status = await tab.GotoAsync($"/survey/{answered.Slug}", culture);
                 await Assertions.Expect(tab.Page.Locator(".notice.ok")).ToBeVisibleAsync();
                 return status;
+            case "not-open":
+                var draft = await browser.SharedRoundAsync("pages-draft", RoundState.Draft);
+                return await tab.GotoAsync($"/survey/{draft.Slug}", culture);
             case "closed":
                 var closed = await browser.SharedRoundAsync("pages-closed", RoundState.Closed);
                 return await tab.GotoAsync($"/survey/{closed.Slug}", culture);
