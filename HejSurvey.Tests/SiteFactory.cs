@@ -36,7 +36,7 @@ public class SiteFactory : WebApplicationFactory<Program>
     /// <summary>A separate connection to the site's database, for arranging and checking what is stored.</summary>
     public SurveyDb Db()
     {
-        _ = Server; // the site migrates the database when it starts
+        _ = Services; // the site migrates the database when it starts (on the test server or on Kestrel)
         return new SurveyDb(new DbContextOptionsBuilder<SurveyDb>().UseSqlite(ConnectionString).Options);
     }
 

@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSurveyData();
 builder.AddSiteLocalization();
+builder.AddSiteContact();
 builder.AddRequestLimits();
 builder.AddResults();
 builder.Services.AddRazorPages();
@@ -20,10 +21,10 @@ if (args is ["seed", ..])
 }
 
 app.UseSecurityHeaders();
+app.UseRequestLocalization(); // before the error pages, so that they answer in the visitor's language
 app.UseExceptionHandler("/error/500");
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseRequestLimits();
-app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseOutputCache();

@@ -1,0 +1,100 @@
+using HejSurvey.Web.Data;
+using Microsoft.Playwright;
+
+namespace HejSurvey.Tests.Browser;
+
+/// <summary>
+/// Every page a visitor can reach today, in both languages and on both screens: no WCAG 2.1 A/AA violation
+/// that axe can find, nothing loaded from another host, and a screenshot for a reviewer.
+/// </summary>
+[Collection(UsesBrowser.Name)]
+public sealed class PageTests(BrowserSite browser)
+{
+    public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy"];
+
+    public static TheoryData<string, string, string> EveryPage()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var page in Pages)
+        {
+            foreach (var culture in new[] { "sv", "en" })
+            {
+                foreach (var screen in Screen.All)
+                {
+                    data.Add(page, culture, screen.Name);
+                }
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPage))]
+    public async Task The_page_passes_axe_loads_nothing_from_elsewhere_and_is_photographed(string name, string culture, string screen)
+    {
+        await using var tab = await browser.OpenAsync(screen == Screen.Phone.Name ? Screen.Phone : Screen.Desktop);
+        var status = await OpenAsync(tab, name, culture);
+
+        Assert.Equal(ExpectedStatus(name), status);
+        Assert.Equal(culture, await tab.Page.Locator("html").GetAttributeAsync("lang"));
+        await tab.ScreenshotAsync($"{name}-{culture}");
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Banner).CountAsync());
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Main).CountAsync());
+        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Contentinfo).CountAsync());
+        Assert.Equal(1, await tab.Page.Locator("h1").CountAsync());
+        // Reflow (WCAG 1.4.10): nothing on the page makes a phone scroll sideways.
+        Assert.True(await tab.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page is wider than the screen.");
+        await tab.AssertAccessibleAsync();
+        tab.AssertOnlySiteRequests();
+    }
+
+    private static int ExpectedStatus(string name) => name switch
+    {
+        "not-open" => 409,
+        "closed" => 410,
+        "not-found" => 404,
+        _ => 200,
+    };
+
+    /// <summary>Brings the tab to the named page in the given state and returns the status of the document it shows.</summary>
+    private async Task<int> OpenAsync(BrowserTab tab, string name, string culture)
+    {
+        var open = await browser.SharedRoundAsync("pages-open");
+        switch (name)
+        {
+            case "landing":
+                return await tab.GotoAsync("/", culture);
+            case "survey":
+                return await tab.GotoAsync($"/survey/{open.Slug}", culture);
+            case "survey-errors":
+                await tab.GotoAsync($"/survey/{open.Slug}", culture);
+                var post = await tab.Page.RunAndWaitForResponseAsync(
+                    () => tab.Page.Locator("form[method=post] button[type=submit]").ClickAsync(),
+                    r => r.Request.Method == "POST");
+                await tab.Page.Locator("#error-summary").WaitForAsync();
+                return post.Status;
+            case "thanks":
+                return await tab.GotoAsync($"/survey/{open.Slug}/thanks", culture);
+            case "already-answered":
+                var answered = await browser.SharedRoundAsync("pages-answered");
+                await browser.MarkAnsweredAsync(tab, answered);
+                var status = await tab.GotoAsync($"/survey/{answered.Slug}", culture);
+                await Assertions.Expect(tab.Page.Locator(".notice.ok")).ToBeVisibleAsync();
+                return status;
+            case "not-open":
+                var draft = await browser.SharedRoundAsync("pages-draft", RoundState.Draft);
+                return await tab.GotoAsync($"/survey/{draft.Slug}", culture);
+            case "closed":
+                var closed = await browser.SharedRoundAsync("pages-closed", RoundState.Closed);
+                return await tab.GotoAsync($"/survey/{closed.Slug}", culture);
+            case "not-found":
+                return await tab.GotoAsync("/survey/no-such-round", culture);
+            case "accessibility":
+                return await tab.GotoAsync("/accessibility", culture);
+            case "privacy":
+                return await tab.GotoAsync("/privacy", culture);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, "No such page in the sweep.");
+        }
+    }
+}
