@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using HejSurvey.Web.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +53,8 @@ public static class AdminSetup
             };
         });
         builder.Services.AddAuthorization();
-        builder.Services.Configure<RazorPagesOptions>(options =>
+        // Through AddRazorPages, so that the conventions are added after Razor Pages has set up its options.
+        builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin");
             options.Conventions.AllowAnonymousToPage("/Admin/Login");
