@@ -34,7 +34,6 @@ public static class ResponseExport
         var columns = Columns(questionnaire);
         await using var csv = CsvWriter.Create(context.Response.Body, Csv, leaveOpen: true);
         csv.WriteHeader(columns);
-        await csv.EndRecordAsync(context.RequestAborted);
         await foreach (var response in ReadAsync(database, round, questionnaire, context.RequestAborted))
         {
             csv.WriteField(response.Id, default);
@@ -102,7 +101,6 @@ public static class ResponseExport
         SetDownload(context, "text/csv; charset=utf-8", $"{slug}-codebook.csv");
         await using var csv = CsvWriter.Create(context.Response.Body, Csv, leaveOpen: true);
         csv.WriteHeader(["column", "kind", "theme", "text_sv", "text_en", "value", "label_sv", "label_en"]);
-        await csv.EndRecordAsync(context.RequestAborted);
         foreach (var entry in Codebook(questionnaire))
         {
             if (entry.Values.Count == 0)
