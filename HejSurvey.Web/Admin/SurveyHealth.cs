@@ -21,7 +21,11 @@ public static class SurveyHealth
     {
         builder.Services.AddHealthChecks()
             // Reads a table, so a file that is not a database (or not there) fails here rather than passing an open().
-            .AddDbContextCheck<SurveyDb>("database", tags: [ReadyTag], customTestQuery: (db, ct) => db.Rounds.AnyAsync(ct))
+            .AddDbContextCheck<SurveyDb>("database", tags: [ReadyTag], customTestQuery: async (db, ct) =>
+            {
+                await db.Rounds.Select(r => r.Id).FirstOrDefaultAsync(ct);
+                return true;
+            })
             .AddCheck<DatabaseWritable>("database-writable", tags: [ReadyTag])
             .AddCheck<DatabaseDiskSpace>("disk-space", tags: [ReadyTag]);
         return builder;
