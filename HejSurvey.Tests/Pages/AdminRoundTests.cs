@@ -245,3 +245,20 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         Assert.Equal($"/admin/rounds/{slug}", response.Headers.Location?.OriginalString);
     }
 }
+
+public sealed class AdminLanguageTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+{
+    [Fact]
+    public async Task The_admin_pages_speak_English_when_asked()
+    {
+        var browser = await site.SignedInAsync("language-en");
+        await site.CreateRoundAsync("language-round", RoundState.Draft);
+
+        var dashboard = await browser.GetPageAsync("/admin?culture=en");
+        var round = await browser.GetPageAsync("/admin/rounds/language-round?culture=en");
+
+        Assert.Equal("Rounds", dashboard.QuerySelector("h1")!.TextContent);
+        Assert.Equal("Draft", round.QuerySelector("#state")!.TextContent);
+        Assert.Contains(round.QuerySelectorAll("button"), b => b.TextContent == "Open the round");
+    }
+}
