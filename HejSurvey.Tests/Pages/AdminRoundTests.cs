@@ -262,3 +262,44 @@ public sealed class AdminLanguageTests(AdminSiteFactory site) : IClassFixture<Ad
         Assert.Contains(round.QuerySelectorAll("button"), b => b.TextContent == "Open the round");
     }
 }
+
+public sealed class AdminDashboardTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+{
+    [Fact]
+    public async Task The_dashboard_lists_each_round_with_its_state_responses_and_responses_per_day()
+    {
+        await site.CreateRoundAsync("dashboard-open");
+        await site.CreateRoundAsync("dashboard-draft", RoundState.Draft);
+        for (var i = 0; i < 2; i++)
+        {
+            using var answer = await SurveyJourneyTests.AnswerAsync(site.Browser(), "dashboard-open", SurveyJourneyTests.CompleteAnswers());
+        }
+        var browser = await site.SignedInAsync("dashboard");
+
+        var page = await browser.GetPageAsync("/admin");
+
+        var rows = page.QuerySelectorAll("#rounds tbody tr")
+            .ToDictionary(r => r.QuerySelector("th .muted")!.TextContent.Trim('(', ')'), r => r.QuerySelectorAll("td").Select(c => c.TextContent).ToList());
+        Assert.Equal(("Öppen", "2"), (rows["dashboard-open"][0], rows["dashboard-open"][1]));
+        Assert.Equal(("Utkast", "0"), (rows["dashboard-draft"][0], rows["dashboard-draft"][1]));
+        var days = page.QuerySelectorAll("table.day-table").Single(t => t.QuerySelector("caption")!.TextContent.Contains("Omgång dashboard-open", StringComparison.Ordinal));
+        var today = DateOnly.FromDateTime(SwedishTime.FromUtc(DateTime.UtcNow)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([(today, "2")], days.QuerySelectorAll("tbody tr").Select(r => (r.QuerySelector("th")!.TextContent, r.QuerySelector("td")!.TextContent)));
+    }
+
+    [Fact]
+    public async Task A_change_of_publication_empties_the_cached_results()
+    {
+        var browser = await site.SignedInAsync("dashboard-cache");
+        await site.CreateRoundAsync("dashboard-cache");
+        var store = site.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>();
+        await store.SetAsync("results-page", [1, 2, 3], [AdminSetup.ResultsCacheTag], TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.SetAsync("other-page", [4], ["other"], TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        using var publish = await browser.ChangeRoundAsync("dashboard-cache", "Publish");
+
+        Assert.Equal(HttpStatusCode.Redirect, publish.StatusCode);
+        Assert.Null(await store.GetAsync("results-page", CancellationToken.None));
+        Assert.NotNull(await store.GetAsync("other-page", CancellationToken.None));
+    }
+}

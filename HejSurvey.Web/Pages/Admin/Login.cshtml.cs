@@ -47,7 +47,7 @@ public sealed class LoginModel(
         var name = Input.Name?.Trim() ?? "";
         var password = Input.Password ?? "";
         Input.Password = null;
-        if (name.Length == 0 || password.Length == 0)
+        if (name.Length is 0 or > 100 || password.Length == 0)
         {
             Error = text["Fyll i både namn och lösenord."];
             return Page();
@@ -69,6 +69,7 @@ public sealed class LoginModel(
         }
         if (admin.LockedUntil > now)
         {
+            hasher.VerifyHashedPassword(admin, UnknownNameHash.Value, password);
             return await RefuseAsync(now, name, AuditAction.LoginFailed, "account locked", cancellationToken);
         }
         var verified = hasher.VerifyHashedPassword(admin, admin.PasswordHash, password);
