@@ -47,9 +47,15 @@ public sealed class LoginModel(
         var name = Input.Name?.Trim() ?? "";
         var password = Input.Password ?? "";
         Input.Password = null;
-        if (name.Length is 0 or > 100 || password.Length == 0)
+        if (name.Length == 0 || password.Length == 0)
         {
             Error = text["Fyll i både namn och lösenord."];
+            return Page();
+        }
+        if (name.Length > 100)
+        {
+            // No admin has such a name; answered like any wrong name, without filling the log with it.
+            Error = text["Fel namn eller lösenord. Efter fem misslyckade försök låses kontot i 15 minuter."];
             return Page();
         }
         using var lease = throttle.Attempt(name);
