@@ -1,3 +1,4 @@
+using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
@@ -10,6 +11,8 @@ builder.AddSiteLocalization();
 builder.AddSiteContact();
 builder.AddRequestLimits();
 builder.AddResults();
+builder.AddAdmin();
+builder.AddSurveyHealth();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -19,6 +22,10 @@ if (args is ["seed", ..])
 {
     return await SyntheticResponses.RunSeedCommandAsync(app.Services, args, Console.Out);
 }
+if (args is ["admin", ..])
+{
+    return await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out);
+}
 
 app.UseSecurityHeaders();
 app.UseRequestLocalization(); // before the error pages, so that they answer in the visitor's language
@@ -27,11 +34,16 @@ app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseRequestLimits();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseOutputCache();
 
 app.MapLanguageSwitch();
 app.MapRazorPages();
 app.MapResultsData();
+app.MapAdmin();
+app.MapSurveyHealth();
 
 await app.RunAsync();
 return 0;

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HejSurvey.Web.Admin;
+
+/// <summary>
+/// <c>admin add &lt;name&gt; --password-stdin</c>: creates an admin, or gives an existing one a new password and lifts
+/// its lockout. The password comes from standard input so that it never shows in the shell history or process list.
+/// </summary>
+public static class AdminCommand
+{
+    public const int MinPasswordLength = 12;
+
+    public const string Usage = "Usage: admin add <name> --password-stdin   (the password is read from standard input)";
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output)
+    {
+        if (args is not ["admin", "add", var name, "--password-stdin"] || name.StartsWith('-'))
+        {
+            await output.WriteLineAsync(Usage);
+            return 2;
+        }
+        name = name.Trim();
+        if (name.Length is 0 or > 100)
+        {
+            await output.WriteLineAsync("The name must be 1 to 100 characters.");
+            return 2;
+        }
+        var password = (await input.ReadLineAsync())?.TrimEnd('\r', '\n') ?? "";
+        if (password.Length < MinPasswordLength)
+        {
+            await output.WriteLineAsync($"The password must be at least {MinPasswordLength} characters.");
+            return 2;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
+        var created = await SaveAsync(db, scope.ServiceProvider.GetRequiredService<IPasswordHasher<AdminUser>>(), name, password, DateTime.UtcNow);
+        await output.WriteLineAsync(created ? $"Admin '{name}' created." : $"Admin '{name}' has a new password.");
+        return 0;
+    }
+
+    /// <summary>Creates the admin or resets its password and lockout. Returns whether it was created.</summary>
+    internal static async Task<bool> SaveAsync(SurveyDb db, IPasswordHasher<AdminUser> hasher, string name, string password, DateTime now)
+    {
+        var admin = await db.AdminUsers.SingleOrDefaultAsync(a => a.Name == name);
+        var created = admin is null;
+        admin ??= db.AdminUsers.Add(new AdminUser { Name = name, PasswordHash = "", CreatedAt = now }).Entity;
+        admin.PasswordHash = hasher.HashPassword(admin, password);
+        admin.FailedLogins = 0;
+        admin.LockedUntil = null;
+        db.Audit(now, AuditLog.System, AuditAction.AdminSaved, created ? $"created {name}" : $"new password for {name}");
+        await db.SaveChangesAsync();
+        return created;
+    }
+
+    /// <summary>A password of 20 random letters and digits (about 119 bits).</summary>
+    internal static string RandomPassword() =>
+        RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+}
+
+/// <summary>
+/// In Development (or when Admin:CreateFirstAdmin asks for it, never in Production), an empty admin table gets an
+/// admin named "admin" whose random password is printed once to the console — there is no default password.
+/// </summary>
+internal sealed class FirstAdmin(IServiceScopeFactory scopes, IWebHostEnvironment environment, IOptions<AdminOptions> options, TimeProvider clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var wanted = options.Value.CreateFirstAdmin ?? environment.IsDevelopment();
+        if (!wanted || environment.IsProduction())
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
+        if (await db.AdminUsers.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var password = AdminCommand.RandomPassword();
+        await AdminCommand.SaveAsync(db, scope.ServiceProvider.GetRequiredService<IPasswordHasher<AdminUser>>(), "admin", password, clock.GetUtcNow().UtcDateTime);
+        // The console, not the log: a password must not end up in log files. Shown this once only.
+        Console.WriteLine($"Created the first admin: name 'admin', password '{password}'. It is shown only now; sign in at /admin/login.");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using CsvHelper;
+using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Web.Admin;
+
+/// <summary>
+/// The raw responses of a round, one row per response and one column per question key, streamed straight from a
+/// database cursor: responses joined with their answers in response order, pivoted one response at a time, so memory
+/// stays flat however many responses there are. Every download is audited before the first byte is sent.
+/// </summary>
+public static class ResponseExport
+{
+    private const string IdColumn = "id";
+    private const string DateColumn = "date";
+
+    private static readonly CsvWriterOptions Csv = CsvWriterOptions.Default with
+    {
+        // Excel only reads Swedish letters right from UTF-8 when the file starts with a byte order mark.
+        WriteByteOrderMark = true,
+        // Free text such as "=HYPERLINK(…)" must open as text, not run as a formula.
+        Injection = CsvInjection.Escape,
+    };
+
+    public static async Task<IResult> CsvAsync(string slug, HttpContext context, SurveyDb db, SurveyConnection database, QuestionnaireCatalog catalog, TimeProvider clock)
+    {
+        if (await StartAsync(slug, "responses.csv", context, db, catalog, clock) is not var (round, questionnaire))
+        {
+            return Results.NotFound();
+        }
+        SetDownload(context, "text/csv; charset=utf-8", $"{slug}-responses.csv");
+        var columns = Columns(questionnaire);
+        await using var csv = CsvWriter.Create(context.Response.Body, Csv, leaveOpen: true);
+        csv.WriteHeader(columns);
+        await foreach (var response in ReadAsync(database, round, questionnaire, context.RequestAborted))
+        {
+            csv.WriteField(response.Id, default);
+            csv.WriteField(response.Date);
+            foreach (var value in response.Values)
+            {
+                csv.WriteField(value, default);
+            }
+            csv.WriteField(response.FreeText);
+            await csv.EndRecordAsync(context.RequestAborted);
+        }
+        await csv.FlushAsync(context.RequestAborted);
+        return Results.Empty;
+    }
+
+    public static async Task<IResult> JsonAsync(string slug, HttpContext context, SurveyDb db, SurveyConnection database, QuestionnaireCatalog catalog, TimeProvider clock)
+    {
+        if (await StartAsync(slug, "responses.json", context, db, catalog, clock) is not var (round, questionnaire))
+        {
+            return Results.NotFound();
+        }
+        SetDownload(context, "application/json; charset=utf-8", $"{slug}-responses.json");
+        var keys = questionnaire.ChoiceKeys.ToArray();
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("round", round.Slug);
+        json.WriteString("questionnaire", questionnaire.Key);
+        json.WriteNumber("version", questionnaire.Version);
+        json.WriteStartArray("responses");
+        await foreach (var response in ReadAsync(database, round, questionnaire, context.RequestAborted))
+        {
+            json.WriteStartObject();
+            json.WriteNumber(IdColumn, response.Id);
+            json.WriteString(DateColumn, response.Date);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (response.Values[i] is { } value)
+                {
+                    json.WriteNumber(keys[i], value);
+                }
+                else
+                {
+                    json.WriteNull(keys[i]);
+                }
+            }
+            json.WriteString(questionnaire.FreeText.Key, response.FreeText);
+            json.WriteEndObject();
+            if (json.BytesPending > 32 * 1024)
+            {
+                await json.FlushAsync(context.RequestAborted);
+            }
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+        return Results.Empty;
+    }
+
+    public static async Task<IResult> CodebookCsvAsync(string slug, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock)
+    {
+        if (await StartAsync(slug, "codebook.csv", context, db, catalog, clock) is not var (_, questionnaire))
+        {
+            return Results.NotFound();
+        }
+        SetDownload(context, "text/csv; charset=utf-8", $"{slug}-codebook.csv");
+        await using var csv = CsvWriter.Create(context.Response.Body, Csv, leaveOpen: true);
+        csv.WriteHeader(["column", "kind", "theme", "text_sv", "text_en", "value", "label_sv", "label_en"]);
+        foreach (var entry in Codebook(questionnaire))
+        {
+            if (entry.Values.Count == 0)
+            {
+                csv.WriteRecord([entry.Column, entry.Kind, entry.Theme, entry.TextSv, entry.TextEn, null, null, null]);
+            }
+            foreach (var value in entry.Values)
+            {
+                csv.WriteField(entry.Column);
+                csv.WriteField(entry.Kind);
+                csv.WriteField(entry.Theme);
+                csv.WriteField(entry.TextSv);
+                csv.WriteField(entry.TextEn);
+                csv.WriteField(value.Value, default);
+                csv.WriteField(value.LabelSv);
+                csv.WriteField(value.LabelEn);
+                csv.EndRecord();
+            }
+        }
+        await csv.FlushAsync(context.RequestAborted);
+        return Results.Empty;
+    }
+
+    public static async Task<IResult> CodebookJsonAsync(string slug, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock)
+    {
+        if (await StartAsync(slug, "codebook.json", context, db, catalog, clock) is not var (_, questionnaire))
+        {
+            return Results.NotFound();
+        }
+        SetDownload(context, "application/json; charset=utf-8", $"{slug}-codebook.json");
+        await JsonSerializer.SerializeAsync(context.Response.Body, Codebook(questionnaire), JsonSerializerOptions.Web, context.RequestAborted);
+        return Results.Empty;
+    }
+
+    /// <summary>The columns of the export, in questionnaire order: id, date, statements, background questions, free text.</summary>
+    public static string[] Columns(QuestionnaireDefinition questionnaire) =>
+        [IdColumn, DateColumn, .. questionnaire.ChoiceKeys, questionnaire.FreeText.Key];
+
+    public sealed record CodebookValue(int Value, string LabelSv, string LabelEn);
+
+    public sealed record CodebookEntry(string Column, string Kind, string? Theme, string TextSv, string TextEn, IReadOnlyList<CodebookValue> Values);
+
+    /// <summary>What each column of the export means, with the label of every value, in both languages.</summary>
+    public static IEnumerable<CodebookEntry> Codebook(QuestionnaireDefinition questionnaire)
+    {
+        yield return new CodebookEntry(IdColumn, "id", null, "Svarets löpnummer", "Sequence number of the response", []);
+        yield return new CodebookEntry(DateColumn, "date", null, "Datum då svaret lämnades (svensk tid, ÅÅÅÅ-MM-DD)", "Date the response was given (Swedish time, YYYY-MM-DD)", []);
+        CodebookValue[] scale = [.. questionnaire.Scale.Append(questionnaire.DontKnow).Select(o => new CodebookValue(o.Value, o.Text.Sv, o.Text.En))];
+        foreach (var theme in questionnaire.Themes)
+        {
+            foreach (var statement in theme.Statements)
+            {
+                yield return new CodebookEntry(statement.Key, "statement", theme.Key, statement.Text.Sv, statement.Text.En, scale);
+            }
+        }
+        foreach (var question in questionnaire.Background)
+        {
+            yield return new CodebookEntry(question.Key, "background", null, question.Text.Sv, question.Text.En,
+                [.. question.Options.Select(o => new CodebookValue(o.Value, o.Text.Sv, o.Text.En))]);
+        }
+        yield return new CodebookEntry(questionnaire.FreeText.Key, "free-text", null, questionnaire.FreeText.Text.Sv, questionnaire.FreeText.Text.En, []);
+    }
+
+    /// <summary>One response as exported: <see cref="Values"/> follows <see cref="QuestionnaireDefinition.ChoiceKeys"/>; the array is reused for the next response.</summary>
+    public sealed record ExportedResponse(long Id, string Date, int?[] Values, string? FreeText);
+
+    /// <summary>
+    /// Streams the responses of a round with their answers pivoted into the questionnaire's column order. One cursor
+    /// over a join ordered by response id, on its own connection (WAL: submissions go on while it reads).
+    /// </summary>
+    public static async IAsyncEnumerable<ExportedResponse> ReadAsync(
+        SurveyConnection database, Round round, QuestionnaireDefinition questionnaire,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var keys = questionnaire.ChoiceKeys.ToArray();
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        // The database turns each question key into its column number, so no string is made per answer row.
+        var column = string.Concat(keys.Select((_, i) => $" WHEN $k{i} THEN {i}"));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            command.Parameters.AddWithValue($"$k{i}", keys[i]);
+        }
+        // NOT INDEXED: through the RoundId index SQLite would sort every answer row in a temporary B-tree before
+        // sending the first; walking the table in its own (Id) order needs no sort, so rows stream as they are read.
+        command.CommandText = $"""
+            SELECT r.Id, r.SubmittedOn, r.FreeText, CASE a.QuestionKey{column} END, a.Value
+            FROM Responses AS r NOT INDEXED LEFT JOIN Answers AS a ON a.ResponseId = r.Id
+            WHERE r.RoundId = $round
+            ORDER BY r.Id
+            """;
+        command.Parameters.AddWithValue("$round", round.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new int?[keys.Length];
+        ExportedResponse? current = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (current?.Id != id)
+            {
+                if (current is not null)
+                {
+                    yield return current;
+                }
+                Array.Clear(values);
+                current = new ExportedResponse(id, reader.GetString(1), values, reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+            if (!reader.IsDBNull(3))
+            {
+                values[reader.GetInt32(3)] = reader.GetInt32(4);
+            }
+        }
+        if (current is not null)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>Finds the round and its questionnaire and audits the download; null when there is no such round.</summary>
+    private static async Task<(Round Round, QuestionnaireDefinition Questionnaire)?> StartAsync(
+        string slug, string file, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock)
+    {
+        var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, context.RequestAborted);
+        if (round is null)
+        {
+            return null;
+        }
+        var questionnaire = await catalog.GetAsync(round.QuestionnaireId, context.RequestAborted);
+        db.Audit(clock.GetUtcNow().UtcDateTime, context.User.AdminName(), AuditAction.Download, $"{slug}/{file}");
+        await db.SaveChangesAsync(context.RequestAborted);
+        return (round, questionnaire);
+    }
+
+    private static void SetDownload(HttpContext context, string contentType, string fileName)
+    {
+        context.Response.ContentType = contentType;
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+        context.Response.Headers.CacheControl = "no-store";
+    }
+}

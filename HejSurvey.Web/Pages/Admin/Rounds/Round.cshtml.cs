@@ -1,0 +1,167 @@
+using System.Linq.Expressions;
+using HejSurvey.Web.Admin;
+using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.Localization;
+
+namespace HejSurvey.Web.Pages.Admin.Rounds;
+
+/// <summary>
+/// One round: open it, set its close time, close it, publish its results, turn live results on and off. Each change
+/// is one conditional UPDATE (so two admins, the round closer and the response writer never undo each other),
+/// audited in the same transaction, answered with 409 when the round is not in a state that allows it.
+/// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
+/// submission racing with a close is either stored before it or refused after it.
+/// </summary>
+public sealed class RoundModel(SurveyDb db, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+{
+    public const string DoneKey = "AdminDone";
+
+    public Round Round { get; private set; } = null!;
+    public string Questionnaire { get; private set; } = "";
+    public IReadOnlyList<DayCount> Days { get; private set; } = [];
+
+    /// <summary>Why the last change was refused (shown with 409).</summary>
+    public string? Refused { get; private set; }
+
+    public string? CloseTimeError { get; private set; }
+
+    [TempData(Key = DoneKey)]
+    public string? Done { get; set; }
+
+    /// <summary>The close time as typed, in Swedish time; empty for no planned close.</summary>
+    [BindProperty]
+    public DateTime? ClosesAt { get; set; }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken) =>
+        await LoadAsync(slug, cancellationToken) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostOpenAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        return ChangeAsync(slug, AuditAction.RoundOpened, null,
+            r => r.State == RoundState.Draft && (r.ClosesAt == null || r.ClosesAt > now),
+            s => s.SetProperty(r => r.State, RoundState.Open).SetProperty(r => r.OpenedAt, now),
+            text["Omgången är öppen och tar emot svar."],
+            text["Omgången kunde inte öppnas: bara ett utkast kan öppnas, och dess stängningstid måste ligga i framtiden. En stängd omgång öppnas aldrig igen."],
+            cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostCloseAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        return ChangeAsync(slug, AuditAction.RoundClosed, null,
+            r => r.State == RoundState.Open,
+            s => s.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, now),
+            text["Omgången är stängd. Den tar inte emot fler svar och kan inte öppnas igen."],
+            text["Omgången kunde inte stängas: bara en öppen omgång kan stängas."],
+            cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostClosesAtAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        DateTime? closesAt = null;
+        if (ClosesAt is { } typed)
+        {
+            closesAt = SwedishTime.ToUtc(typed);
+            if (closesAt is null || closesAt <= now)
+            {
+                if (!await LoadAsync(slug, cancellationToken))
+                {
+                    return NotFound();
+                }
+                ClosesAt = typed;
+                CloseTimeError = text["Stängningstiden måste vara en tid i framtiden (svensk tid)."];
+                return Page();
+            }
+        }
+        return await ChangeAsync(slug, AuditAction.RoundClosesAt, closesAt is null ? "no planned close" : $"closes {closesAt:yyyy-MM-dd HH:mm} UTC",
+            // An open round whose close time has passed is closed already, even before the closer has noticed.
+            r => r.State == RoundState.Draft || (r.State == RoundState.Open && (r.ClosesAt == null || r.ClosesAt > now)),
+            s => s.SetProperty(r => r.ClosesAt, closesAt),
+            closesAt is null ? text["Omgången har ingen planerad stängningstid."] : text["Omgången stänger {0} (svensk tid).", SwedishTime.Format(closesAt)],
+            text["Stängningstiden kan inte ändras: omgången är redan stängd."],
+            cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostPublishAsync(string slug, CancellationToken cancellationToken) =>
+        ChangeAsync(slug, AuditAction.ResultsPublished, null,
+            r => r.State != RoundState.Draft && !r.IsPublished,
+            s => s.SetProperty(r => r.IsPublished, true),
+            text["Resultaten är publicerade. De syns för alla när omgången är stängd, eller redan nu om resultat under pågående omgång är påslaget."],
+            text["Resultaten kunde inte publiceras: de är redan publicerade, eller så har omgången inte öppnats."],
+            cancellationToken);
+
+    public Task<IActionResult> OnPostUnpublishAsync(string slug, CancellationToken cancellationToken) =>
+        ChangeAsync(slug, AuditAction.ResultsUnpublished, null,
+            r => r.IsPublished,
+            s => s.SetProperty(r => r.IsPublished, false),
+            text["Resultaten är inte längre publicerade."],
+            text["Resultaten är inte publicerade."],
+            cancellationToken);
+
+    public Task<IActionResult> OnPostLiveAsync(string slug, bool on, CancellationToken cancellationToken) =>
+        ChangeAsync(slug, on ? AuditAction.LiveResultsOn : AuditAction.LiveResultsOff, null,
+            r => r.State != RoundState.Closed && r.LiveResults != on,
+            s => s.SetProperty(r => r.LiveResults, on),
+            on ? text["Resultat under pågående omgång är påslaget."] : text["Resultat under pågående omgång är avslaget."],
+            text["Det gick inte: resultat under pågående omgång är redan så, eller så är omgången stängd."],
+            cancellationToken);
+
+    private async Task<IActionResult> ChangeAsync(
+        string slug,
+        string action,
+        string? detail,
+        Expression<Func<Round, bool>> allowed,
+        Action<UpdateSettersBuilder<Round>> change,
+        string done,
+        string refused,
+        CancellationToken cancellationToken)
+    {
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var changed = await db.Rounds.Where(r => r.Slug == slug).Where(allowed).ExecuteUpdateAsync(change, cancellationToken);
+            if (changed == 1)
+            {
+                db.Audit(Now, User.AdminName(), action, detail is null ? slug : $"{slug}: {detail}");
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                await cache.EvictByTagAsync(AdminSetup.ResultsCacheTag, cancellationToken);
+                Done = done;
+                return RedirectToPage(new { slug });
+            }
+        }
+        if (!await LoadAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+        Refused = refused;
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (await db.Rounds.AsNoTracking().Include(r => r.Questionnaire).SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken) is not { } round)
+        {
+            return false;
+        }
+        Round = round;
+        Questionnaire = $"{round.Questionnaire!.Key} v{round.Questionnaire.Version}";
+        ClosesAt = round.ClosesAt is { } closes ? SwedishTime.FromUtc(closes) : null;
+        Days = await db.Responses.AsNoTracking()
+            .Where(r => r.RoundId == round.Id)
+            .GroupBy(r => r.SubmittedOn)
+            .OrderBy(g => g.Key)
+            .Select(g => new DayCount(g.Key, g.Count()))
+            .ToListAsync(cancellationToken);
+        return true;
+    }
+}
