@@ -6,6 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSurveyData();
 builder.AddSiteLocalization();
 builder.AddRequestLimits();
+builder.AddRateLimits();
+builder.AddSecurityHeaders();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -19,6 +21,7 @@ app.UseRequestLimits();
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 
 app.MapLanguageSwitch();
 app.MapRazorPages();
