@@ -22,9 +22,12 @@ public static class SurveyData
             builder.Environment.ContentRootPath);
         var busyTimeout = builder.Configuration.GetValue("Survey:BusyTimeoutMs", SqlitePragmas.DefaultBusyTimeoutMs);
         builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, builder.Configuration.GetValue<int?>("Survey:MaxPageCount")));
-        builder.Services.AddDbContext<SurveyDb>(options => options
+        // Pooled contexts and one interceptor for all of them: every request of the survey form uses a context,
+        // and setting one up afresh each time was a good part of the form's cost.
+        var pragmas = new SqlitePragmas(busyTimeout);
+        builder.Services.AddDbContextPool<SurveyDb>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(busyTimeout)));
+            .AddInterceptors(pragmas));
         builder.Services.AddDataProtection().PersistKeysToDbContext<SurveyDb>().SetApplicationName("HejSurvey");
         builder.Services.AddSingleton<QuestionnaireCatalog>();
         builder.Services.AddSingleton<ResponseWriter>();

@@ -25,6 +25,10 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
         Unavailable,
     }
 
+    // Compiled once: the form is the busiest page of the site, and this is its only query for most requests.
+    private static readonly Func<SurveyDb, string, Task<Round?>> RoundBySlug =
+        EF.CompileAsyncQuery((SurveyDb db, string slug) => db.Rounds.AsNoTracking().SingleOrDefault(r => r.Slug == slug));
+
     public View Showing { get; private set; } = View.Form;
     public Round Round { get; private set; } = null!;
     public QuestionnaireDefinition Questionnaire { get; private set; } = null!;
@@ -92,7 +96,7 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
     /// <summary>Finds the round; returns what to answer instead of the form when there is no open round to answer.</summary>
     private async Task<IActionResult?> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
+        var round = await RoundBySlug(db, slug);
         if (round is null)
         {
             return NotFound();
