@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ namespace HejSurvey.Web.Pages.Survey;
 /// The questionnaire of an open round. A complete POST is queued to the response writer and redirected to
 /// the thank-you page only after it has been committed; anything else comes back with the answers kept.
 /// </summary>
-[EnableRateLimiting(HejSurvey.Web.Site.RateLimits.Submit)]
+[EnableRateLimiting(RateLimits.Submit)]
 public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, ResponseWriter writer, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public enum View
