@@ -59,6 +59,8 @@ static async Task<int> SubmitAsync(Options options)
     var errors = new ConcurrentDictionary<string, int>();
     var started = 0;
     var latencies = new ConcurrentBag<double>();
+    var getLatencies = new ConcurrentBag<double>();
+    var postLatencies = new ConcurrentBag<double>();
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
     var clock = Stopwatch.StartNew();
     var workers = Enumerable.Range(0, clients).Select(async client =>
@@ -71,6 +73,7 @@ static async Task<int> SubmitAsync(Options options)
             try
             {
                 var (status, body, _) = await browser.SendAsync(HttpMethod.Get, $"{url}/survey/{slug}");
+                getLatencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 if (status != HttpStatusCode.OK)
                 {
                     errors.AddOrUpdate($"GET {(int)status}", 1, (_, n) => n + 1);
@@ -87,7 +90,9 @@ static async Task<int> SubmitAsync(Options options)
                     fields.Add(new(name, random.Next(4) == 0 ? "Mer samarbete mellan förvaltningarna." : ""));
                 }
                 var key = form.Hidden.GetValueOrDefault("IdempotencyKey") ?? "";
+                var posting = Stopwatch.GetTimestamp();
                 var (posted, _, location) = await browser.SendAsync(HttpMethod.Post, $"{url}/survey/{slug}", new FormUrlEncodedContent(fields));
+                postLatencies.Add(Stopwatch.GetElapsedTime(posting).TotalMilliseconds);
                 if (posted == HttpStatusCode.Redirect && location is not null && location.EndsWith($"/survey/{slug}/thanks", StringComparison.Ordinal))
                 {
                     acknowledged.Add(key.ToUpperInvariant());
@@ -131,6 +136,8 @@ static async Task<int> SubmitAsync(Options options)
     Console.WriteLine($"error_kinds={string.Join(",", errors.Select(e => $"{e.Key}:{e.Value}"))}");
     Console.WriteLine($"p50_ms={Percentile(sorted, 0.50)}");
     Console.WriteLine($"p99_ms={Percentile(sorted, 0.99)}");
+    Console.WriteLine($"get_p50_ms={Percentile([.. getLatencies.Order()], 0.50)}");
+    Console.WriteLine($"post_p50_ms={Percentile([.. postLatencies.Order()], 0.50)}");
     Console.WriteLine($"stored={stored.Count}");
     Console.WriteLine($"missing={missing}");
     Console.WriteLine($"stored_unacknowledged={unacknowledged}");
