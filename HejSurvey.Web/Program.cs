@@ -13,6 +13,8 @@ builder.AddRequestLimits();
 builder.AddResults();
 builder.AddAdmin();
 builder.AddSurveyHealth();
+builder.AddRateLimits();
+builder.AddSecurityHeaders();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();

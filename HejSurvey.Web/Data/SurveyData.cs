@@ -20,10 +20,14 @@ public static class SurveyData
         var connectionString = ResolveConnectionString(
             builder.Configuration.GetConnectionString("Survey") ?? DefaultConnectionString,
             builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(new SurveyConnection(connectionString));
-        builder.Services.AddDbContext<SurveyDb>(options => options
+        var busyTimeout = builder.Configuration.GetValue("Survey:BusyTimeoutMs", SqlitePragmas.DefaultBusyTimeoutMs);
+        builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, builder.Configuration.GetValue<int?>("Survey:MaxPageCount")));
+        // Pooled contexts and one interceptor for all of them: every request of the survey form uses a context,
+        // and setting one up afresh each time was a good part of the form's cost.
+        var pragmas = new SqlitePragmas(busyTimeout);
+        builder.Services.AddDbContextPool<SurveyDb>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+            .AddInterceptors(pragmas));
         builder.Services.AddDataProtection().PersistKeysToDbContext<SurveyDb>().SetApplicationName("HejSurvey");
         builder.Services.AddSingleton<QuestionnaireCatalog>();
         builder.Services.AddSingleton<ResponseWriter>();
@@ -87,33 +91,53 @@ public static class SurveyData
     }
 }
 
-/// <summary>The resolved SQLite connection string, for code that talks to the database without EF Core.</summary>
-public sealed record SurveyConnection(string ConnectionString)
+/// <summary>
+/// The resolved SQLite connection string, for code that talks to the database without EF Core.
+/// <paramref name="MaxPageCount"/> (Survey:MaxPageCount, unset by default) caps how far these connections may
+/// grow the file, in pages; SQLite never lowers it below the current size. It lets the fault tests fill the
+/// "disk" without a tiny file system.
+/// </summary>
+public sealed record SurveyConnection(string ConnectionString, int BusyTimeoutMs = SqlitePragmas.DefaultBusyTimeoutMs, int? MaxPageCount = null)
 {
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);
+        // Microsoft.Data.Sqlite retries a busy database itself for DefaultTimeout seconds (30 by default) on top of
+        // SQLite's busy timeout; without this a locked database would keep a respondent waiting half a minute.
+        connection.DefaultTimeout = Math.Max(1, (BusyTimeoutMs + 999) / 1000);
         connection.Open();
-        SqlitePragmas.Apply(connection);
+        SqlitePragmas.Apply(connection, BusyTimeoutMs);
+        if (MaxPageCount is { } pages)
+        {
+            using var limit = connection.CreateCommand();
+            limit.CommandText = $"PRAGMA max_page_count={pages};";
+            limit.ExecuteNonQuery();
+        }
         return connection;
     }
 }
 
-/// <summary>Every connection: foreign keys on, a busy timeout instead of an immediate "database is locked", full fsync on commit.</summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+/// <summary>
+/// Every connection: foreign keys on, a busy timeout instead of an immediate "database is locked", full fsync on
+/// commit. The busy timeout (Survey:BusyTimeoutMs, default 10 s) is how long a write waits for another writer
+/// before the respondent is told to try again.
+/// </summary>
+public sealed class SqlitePragmas(int busyTimeoutMs = SqlitePragmas.DefaultBusyTimeoutMs) : DbConnectionInterceptor
 {
-    public static void Apply(DbConnection connection)
+    public const int DefaultBusyTimeoutMs = 10_000;
+
+    public static void Apply(DbConnection connection, int busyTimeoutMs = DefaultBusyTimeoutMs)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
+        command.CommandText = $"PRAGMA foreign_keys=ON; PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA synchronous=FULL;";
         command.ExecuteNonQuery();
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection, busyTimeoutMs);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Apply(connection);
+        Apply(connection, busyTimeoutMs);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,9 @@
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Net.Http.Headers;
+
 namespace HejSurvey.Web.Site;
 
 /// <summary>
@@ -15,6 +21,7 @@ public static class RequestLimits
             kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
             kestrel.AddServerHeader = false;
         });
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(mvc => mvc.Filters.Add(new MethodWithoutHandler()));
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
         {
             form.ValueCountLimit = 200;
@@ -35,6 +42,11 @@ public static class RequestLimits
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
             }
+            if (!HasKnownCharset(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                return;
+            }
             try
             {
                 await next(context);
@@ -45,4 +57,47 @@ public static class RequestLimits
                 context.Response.StatusCode = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             }
         });
+
+    /// <summary>A body in a character set .NET cannot decode (UTF-7, made-up names) would throw when the form is read.</summary>
+    private static bool HasKnownCharset(HttpRequest request)
+    {
+        if (request.ContentType is null || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Length == 0)
+        {
+            return true;
+        }
+        try
+        {
+            _ = Encoding.GetEncoding(type.Charset.ToString().Trim('"'));
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A method a page has no handler for (PUT on the survey, POST on the thank-you page) gets 405 instead of the
+    /// page rendered without its handler having run. Re-executed error pages are left to render.
+    /// </summary>
+    private sealed class MethodWithoutHandler : IPageFilter
+    {
+        public void OnPageHandlerSelected(PageHandlerSelectedContext context)
+        {
+        }
+
+        public void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+        {
+            if (context.HandlerMethod is null && context.ActionDescriptor.HandlerMethods.Count > 0
+                && context.HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is null
+                && context.HttpContext.Features.Get<IExceptionHandlerPathFeature>() is null)
+            {
+                context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
+            }
+        }
+
+        public void OnPageHandlerExecuted(PageHandlerExecutedContext context)
+        {
+        }
+    }
 }

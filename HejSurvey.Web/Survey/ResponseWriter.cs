@@ -90,7 +90,13 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             catch (Exception ex)
             {
                 logger.LogError(ex, "Could not store {Count} responses; the respondents are asked to try again.", batch.Count);
-                connection?.Dispose();
+                // A fresh connection next time, not one from the pool: a connection opened while the file was
+                // read-only stays read-only, and one that failed mid-write is not worth keeping.
+                if (connection is not null)
+                {
+                    SqliteConnection.ClearPool(connection);
+                    connection.Dispose();
+                }
                 connection = null;
                 foreach (var pending in batch)
                 {

@@ -1,8 +1,10 @@
 using System.Threading.Channels;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -12,6 +14,7 @@ namespace HejSurvey.Web.Pages.Survey;
 /// The questionnaire of an open round. A complete POST is queued to the response writer and redirected to
 /// the thank-you page only after it has been committed; anything else comes back with the answers kept.
 /// </summary>
+[EnableRateLimiting(RateLimits.Submit)]
 public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, ResponseWriter writer, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public enum View
@@ -22,6 +25,10 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
         Closed,
         Unavailable,
     }
+
+    // Compiled once: the form is the busiest page of the site, and this is its only query for most requests.
+    private static readonly Func<SurveyDb, string, Task<Round?>> RoundBySlug =
+        EF.CompileAsyncQuery((SurveyDb db, string slug) => db.Rounds.AsNoTracking().SingleOrDefault(r => r.Slug == slug));
 
     public View Showing { get; private set; } = View.Form;
     public Round Round { get; private set; } = null!;
@@ -90,7 +97,7 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
     /// <summary>Finds the round; returns what to answer instead of the form when there is no open round to answer.</summary>
     private async Task<IActionResult?> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
+        var round = await RoundBySlug(db, slug);
         if (round is null)
         {
             return NotFound();

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HejSurvey.Tests.Faults;
+
+/// <summary>
+/// The built site as a real process (<c>dotnet HejSurvey.Web.dll --urls http://127.0.0.1:PORT</c>) on its own
+/// database file, so that a test can kill it the hard way and start it again.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private Process? process;
+
+    public ServerProcess(string databasePath, int port)
+    {
+        DatabasePath = databasePath;
+        Port = port;
+    }
+
+    public string DatabasePath { get; }
+    public int Port { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The site's build output next to this test assembly's: …/HejSurvey.Web/bin/&lt;Configuration&gt;/net10.0/.</summary>
+    public static string SiteFolder()
+    {
+        var tests = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = tests.Name;
+        var configuration = tests.Parent!.Name;
+        var root = tests.Parent!.Parent!.Parent!.Parent!.FullName;
+        var folder = Path.Combine(root, "HejSurvey.Web", "bin", configuration, framework);
+        Assert.True(File.Exists(Path.Combine(folder, "HejSurvey.Web.dll")), $"the site is not built in {folder}");
+        return folder;
+    }
+
+    /// <summary>A port in 5220–5299 that nothing listens on.</summary>
+    public static int FreePort()
+    {
+        for (var port = 5220 + Random.Shared.Next(40); port < 5300; port++)
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free port in 5220–5299");
+    }
+
+    /// <summary>Starts the site and waits, at most a minute, until it answers.</summary>
+    public async Task StartAsync()
+    {
+        var folder = SiteFolder();
+        var start = new ProcessStartInfo("dotnet", ["HejSurvey.Web.dll", "--urls", BaseAddress.ToString().TrimEnd('/')])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__Survey"] = $"Data Source={DatabasePath}";
+        start.Environment["Survey__SeedDemo"] = "false";
+        start.Environment["Survey__SubmitPermitsPerMinute"] = "1000000";
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            Assert.False(process.HasExited, $"the site exited with {(process.HasExited ? process.ExitCode : 0)} while starting");
+            try
+            {
+                using var response = await client.GetAsync("/");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the site did not answer within a minute");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: false);
+            process.WaitForExit();
+        }
+        process?.Dispose();
+        process = null;
+    }
+
+    public void Dispose() => Kill();
+}

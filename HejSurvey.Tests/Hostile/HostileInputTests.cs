@@ -1,0 +1,128 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using HejSurvey.Tests.Pages;
+using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Tests.Hostile;
+
+/// <summary>The site with one open round that the hostile corpus is thrown at.</summary>
+public sealed class HostileSite : SiteFactory
+{
+    private readonly Lazy<Task> round;
+
+    public HostileSite() => round = new(() => CreateRoundAsync(HostileRequests.Slug));
+
+    public Task ReadyAsync() => round.Value;
+}
+
+/// <summary>
+/// Every malformed or hostile request gets an answer below 500, stores nothing, and wherever it is echoed
+/// (the form shown again with its errors, error pages, redirects) anything that looks like script is inert text.
+/// </summary>
+public sealed class HostileInputTests(HostileSite site) : IClassFixture<HostileSite>
+{
+    [Fact]
+    public void The_corpus_has_at_least_200_distinct_requests()
+    {
+        var names = HostileRequests.All().Select(r => r.Name).ToList();
+        Assert.True(names.Count >= 200, $"only {names.Count} requests");
+        Assert.Empty(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileRequests.Names), MemberType = typeof(HostileRequests))]
+    public async Task A_hostile_request_gets_no_5xx_stores_nothing_and_echoes_nothing_live(string name)
+    {
+        await site.ReadyAsync();
+        var hostile = HostileRequests.All().Single(r => r.Name == name);
+        using var client = site.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
+        // A browser that has just read the form: its cookies and the form's hidden fields.
+        using var form = await client.GetAsync($"/survey/{HostileRequests.Slug}");
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var cookies = string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var hidden = HtmlForm.HiddenFields(await HtmlForm.ParseAsync(form));
+
+        var before = await CountStoredAsync();
+        using var request = hostile.Build(hidden);
+        var cookie = request.Options.TryGetValue(HostileCookies.Key, out var replaced) ? replaced : cookies;
+        if (cookie.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True((int)response.StatusCode < 500, $"{name}: answered {(int)response.StatusCode}");
+        await AssertInertAsync(name, response, body);
+        Assert.True(before == await CountStoredAsync(), $"{name}: stored something ({before} before, {await CountStoredAsync()} after)");
+    }
+
+    /// <summary>Everything a request could have stored or changed: responses, answers, tallies, rounds and their counts.</summary>
+    private async Task<string> CountStoredAsync()
+    {
+        await using var db = site.Db();
+        return $"{await db.Responses.CountAsync()} responses, {await db.Answers.CountAsync()} answers, " +
+            $"{await db.AnswerTallies.SumAsync(t => t.Count)} tallied, {await db.Rounds.CountAsync()} rounds " +
+            $"counting {await db.Rounds.SumAsync(r => r.ResponseCount)}";
+    }
+
+    /// <summary>Whatever the page shows of the request is text: no script, no event handler, no javascript: link, no frame.</summary>
+    internal static async Task AssertInertAsync(string name, HttpResponseMessage response, string body)
+    {
+        if (response.Headers.Location is { } location)
+        {
+            Assert.False(location.IsAbsoluteUri && location.Host != "localhost", $"{name}: redirects to {location}");
+            Assert.False(location.OriginalString.StartsWith("//", StringComparison.Ordinal) || location.OriginalString.StartsWith("/\\", StringComparison.Ordinal),
+                $"{name}: redirects to {location}");
+        }
+        if (response.Content.Headers.ContentType?.MediaType != "text/html")
+        {
+            Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+            return;
+        }
+        var page = await new HtmlParser().ParseDocumentAsync(body);
+        var live = page.QuerySelectorAll("script, iframe, object, embed, svg, math, img, base")
+            .Select(e => e.OuterHtml)
+            .Concat(page.All.SelectMany(e => e.Attributes)
+                .Where(a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase)
+                    || (a.Name is "href" or "src" or "action" or "formaction" && a.Value.TrimStart().StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)))
+                .Select(a => $"{a.Name}=\"{a.Value}\""))
+            .ToList();
+        Assert.True(live.Count == 0, $"{name}: live markup in the page: {string.Join(" | ", live)}");
+        Assert.Single(page.QuerySelectorAll("body"));
+    }
+}
+
+/// <summary>
+/// Script and SQL in the free text of a complete answer are stored exactly as typed (no statement is built from
+/// them) and shown on no public page.
+/// </summary>
+public sealed class HostileFreeTextTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    [Fact]
+    public async Task Script_and_sql_in_free_text_are_stored_as_typed_and_shown_nowhere()
+    {
+        var round = await site.CreateRoundAsync("hostile-free-text", published: true, live: true);
+        var payload = string.Join("\n", HostileRequests.Scripts.Take(3).Concat(HostileRequests.Sql.Take(3)));
+        var answers = SurveyJourneyTests.CompleteAnswers();
+        answers["speedup"] = payload;
+
+        using var response = await SurveyJourneyTests.AnswerAsync(site.Browser(), round.Slug, answers);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var db = site.Db();
+        Assert.Equal(payload, await db.Responses.Where(r => r.RoundId == round.Id).Select(r => r.FreeText).SingleAsync());
+        Assert.Equal(1, await db.Rounds.CountAsync());
+        foreach (var url in new[] { "/", $"/survey/{round.Slug}/thanks", $"/results/{round.Slug}", "/results", $"/results/{round.Slug}/data.csv", $"/results/{round.Slug}/data.json", $"/api/rounds/{round.Slug}/results" })
+        {
+            using var page = await site.Browser().GetAsync(url);
+            var body = await page.Content.ReadAsStringAsync();
+            Assert.True((int)page.StatusCode < 500, $"{url} answered {(int)page.StatusCode}");
+            Assert.DoesNotContain("alert(1)", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("DROP TABLE", body, StringComparison.Ordinal);
+        }
+    }
+}
