@@ -182,6 +182,8 @@ namespace HejSurvey.Web.Data.Migrations
                     b.HasIndex("RoundId", "RespondentHash")
                         .IsUnique();
 
+                    b.HasIndex("RoundId", "SubmittedOn");
+
                     b.ToTable("Responses", (string)null);
                 });
 
