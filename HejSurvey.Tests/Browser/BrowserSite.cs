@@ -77,6 +77,13 @@ public sealed class BrowserSite : IAsyncLifetime
     public Task<Round> SharedRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false) =>
         _rounds.GetOrAdd(slug, _ => new Lazy<Task<Round>>(() => Site.CreateRoundAsync(slug, state, published, live))).Value;
 
+    private readonly Lazy<Task<ResultsRounds>> _results;
+
+    public BrowserSite() => _results = new(() => ResultsRounds.ArrangeAsync(Site));
+
+    /// <summary>The published, live and unpublished rounds with answers, made once per test run for the results tests.</summary>
+    public Task<ResultsRounds> SharedResultsAsync() => _results.Value;
+
     /// <summary>
     /// Makes the tab's browser one that has already answered the round: stores a response under the hash of a
     /// token and gives the browser that token's cookie, as the survey form itself would have.

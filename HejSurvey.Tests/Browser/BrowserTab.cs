@@ -49,6 +49,8 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. WcagTags] },
+            // Only violations are reported; leaving out the passes' details takes a third off a results page with many tables.
+            ResultTypes = [ResultType.Violations],
         });
         if (result.Violations.Length == 0)
         {
@@ -95,6 +97,10 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
     /// <summary>True when a canvas has drawn anything: some pixel is not fully transparent (for charts, once drawn by their script).</summary>
     public Task<bool> CanvasHasInkAsync(ILocator canvas) => canvas.EvaluateAsync<bool>(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }");
+
+    /// <summary>Waits until the results script has made a chart of every canvas that has chart data (Chart.js keeps one per canvas).</summary>
+    public Task WaitForChartsAsync() => page.WaitForFunctionAsync(
+        "() => window.Chart !== undefined && [...document.querySelectorAll('canvas[data-chart]')].every(c => window.Chart.getChart(c) !== undefined)");
 
     /// <summary>Runs an action that starts a download (a link to a CSV, a backup) and returns the file's name and bytes.</summary>
     public async Task<(string Name, byte[] Content)> DownloadAsync(Func<Task> start)

@@ -10,7 +10,11 @@ namespace HejSurvey.Tests.Browser;
 [Collection(UsesBrowser.Name)]
 public sealed class PageTests(BrowserSite browser)
 {
-    public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy"];
+    public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy",
+        "results-list", "results", "results-by-orgtype", "results-by-role", "results-by-size", "results-compare", "results-live", "results-unpublished"];
+
+    /// <summary>Pages that differ from another only in their data (the breakdowns by role and size are built as the one by orgtype): one screen each.</summary>
+    private static readonly Dictionary<string, Screen> OneScreen = new() { ["results-by-role"] = Screen.Phone, ["results-by-size"] = Screen.Desktop };
 
     public static TheoryData<string, string, string> EveryPage()
     {
@@ -19,7 +23,7 @@ public sealed class PageTests(BrowserSite browser)
         {
             foreach (var culture in new[] { "sv", "en" })
             {
-                foreach (var screen in Screen.All)
+                foreach (var screen in Screen.All.Where(screen => OneScreen.GetValueOrDefault(page, screen) == screen))
                 {
                     data.Add(page, culture, screen.Name);
                 }
@@ -52,7 +56,7 @@ public sealed class PageTests(BrowserSite browser)
     {
         "not-open" => 409,
         "closed" => 410,
-        "not-found" => 404,
+        "not-found" or "results-unpublished" => 404,
         _ => 200,
     };
 
@@ -93,6 +97,29 @@ public sealed class PageTests(BrowserSite browser)
                 return await tab.GotoAsync("/accessibility", culture);
             case "privacy":
                 return await tab.GotoAsync("/privacy", culture);
+            case "results-list":
+                await browser.SharedResultsAsync();
+                return await tab.GotoAsync("/results", culture);
+            case "results" or "results-by-orgtype" or "results-by-role" or "results-by-size" or "results-compare" or "results-live":
+                var rounds = await browser.SharedResultsAsync();
+                var path = name switch
+                {
+                    "results-live" => $"/results/{rounds.Live.Slug}",
+                    "results-compare" => $"/results/{rounds.ThisYear.Slug}?compare={rounds.LastYear.Slug}",
+                    "results" => $"/results/{rounds.ThisYear.Slug}",
+                    _ => $"/results/{rounds.ThisYear.Slug}?by={name["results-by-".Length..]}",
+                };
+                // Charts drawn at once rather than animated, so the screenshot shows them finished.
+                await tab.Page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+                var shown = await tab.GotoAsync(path, culture);
+                await tab.WaitForChartsAsync();
+                foreach (var canvas in await tab.Page.Locator("canvas[data-chart]").AllAsync())
+                {
+                    Assert.True(await tab.CanvasHasInkAsync(canvas), $"A chart on {path} was not drawn.");
+                }
+                return shown;
+            case "results-unpublished":
+                return await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).Unpublished.Slug}", culture);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "No such page in the sweep.");
         }

@@ -55,9 +55,12 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
         {
             await page.Keyboard.PressAsync("Tab");
             var focused = await FocusedElementAsync(page);
+            // Each key's effect is awaited before the next key: a loaded machine may apply a key's default action (checking
+            // a radio, inserting typed text) after the key press has returned, and the next Tab must leave a finished field.
             if (focused is { Tag: "input", Type: "radio" } && !expected.ContainsKey(focused.Name))
             {
                 await page.Keyboard.PressAsync("Space");
+                await Assertions.Expect(page.Locator($"input[name={focused.Name}]:focus")).ToBeCheckedAsync();
                 if (statements.Contains(focused.Name))
                 {
                     // 0–4 steps right walk the scale 1–5, the fifth lands on "don't know" (0).
@@ -73,15 +76,21 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
                     await page.Keyboard.PressAsync("ArrowDown");
                     expected[focused.Name] = Questionnaire.Background.Single(b => b.Key == focused.Name).Options[1].Value;
                 }
+                var chosen = page.Locator($"input[name={focused.Name}]:focus");
+                await Assertions.Expect(chosen).ToBeCheckedAsync();
+                await Assertions.Expect(chosen).ToHaveValueAsync(expected[focused.Name].ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             else if (focused.Tag == "textarea")
             {
                 await page.Keyboard.TypeAsync(freeText);
+                await Assertions.Expect(page.Locator("textarea:focus")).ToHaveValueAsync(freeText);
             }
             else if (focused is { Tag: "button", Type: "submit" })
             {
                 await page.Keyboard.PressAsync("Enter");
-                await page.WaitForURLAsync($"**/survey/{round.Slug}/thanks");
+                // The thank-you page comes only after the answers are durably committed (fsync); on a shared, busy disk
+                // that may take longer than the usual step, so this one wait is allowed a minute.
+                await page.WaitForURLAsync($"**/survey/{round.Slug}/thanks", new() { Timeout = 60_000 });
                 submitted = true;
             }
         }
@@ -177,9 +186,11 @@ public sealed class SurveyBrowserTests(BrowserSite browser)
     [InlineData("/")]
     [InlineData("/survey/focus")]
     [InlineData("/privacy")]
+    [InlineData("/results/results-2026?by=orgtype")]
     public async Task Every_keyboard_stop_shows_clearly_where_the_focus_is(string path)
     {
         await browser.SharedRoundAsync("focus");
+        await browser.SharedResultsAsync();
         await using var tab = await browser.OpenAsync(Screen.Desktop);
         var page = tab.Page;
         await tab.GotoAsync(path);

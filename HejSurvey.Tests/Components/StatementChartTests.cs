@@ -31,6 +31,18 @@ public sealed class StatementChartTests : BunitContext
             .Add(c => c.Rows, rows));
 
     [Fact]
+    public void The_table_sits_in_a_named_region_the_keyboard_can_reach_to_scroll_it()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", Known));
+
+        var region = chart.Find("figure > .table-scroll");
+        Assert.Equal("region", region.GetAttribute("role"));
+        Assert.Equal("0", region.GetAttribute("tabindex"));
+        var names = region.GetAttribute("aria-labelledby")!.Split(' ').Select(id => chart.Find($"#{id}").TextContent).ToList();
+        Assert.Equal(["1. Högsta ledningen driver digitaliseringen.", "Svaren på påståendet i procent av dem som tog ställning"], names);
+    }
+
+    [Fact]
     public void The_table_holds_the_distribution_share_mean_n_and_dont_know_in_swedish_notation()
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", Known));

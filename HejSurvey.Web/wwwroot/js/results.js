@@ -2,6 +2,21 @@
 // with its figures; the table beside every chart holds the same numbers, so nothing is lost without this.
 (function () {
   'use strict';
+
+  // A table region is a keyboard stop (tabindex="0" in the markup) so that a table wider than the screen can be
+  // scrolled without a mouse. Where the table fits there is nothing to scroll, so it leaves the tab order.
+  function keyboardScroll() {
+    document.querySelectorAll('.table-scroll[role="region"]').forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth) {
+        region.setAttribute('tabindex', '0');
+      } else if (region !== document.activeElement) {
+        region.removeAttribute('tabindex');
+      }
+    });
+  }
+  keyboardScroll();
+  window.addEventListener('resize', keyboardScroll);
+
   if (typeof window.Chart === 'undefined') {
     return;
   }
