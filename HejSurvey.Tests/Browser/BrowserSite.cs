@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
+using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -33,6 +35,9 @@ public sealed class BrowserSite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Every admin test signs in from 127.0.0.1; the real limits (a handful a minute) have tests of their own.
+        Site.Settings["Admin:LoginPermitsPerAddressPerMinute"] = "1000";
+        Site.Settings["Admin:LoginPermitsPerNamePerMinute"] = "1000";
         Site.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         Site.StartServer();
         var addresses = Site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -103,6 +108,46 @@ public sealed class BrowserSite : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         await tab.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = RespondentToken.CookieName, Value = token, Url = BaseAddress.ToString() }]);
+    }
+
+    /// <summary>Stores an admin with that name and password, as the command line does.</summary>
+    public async Task CreateAdminAsync(string name, string password)
+    {
+        await using var db = Site.Db();
+        await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), name, password, DateTime.UtcNow);
+    }
+
+    private readonly Lazy<Task<IReadOnlyList<Microsoft.Playwright.Cookie>>> _adminSession;
+
+    public BrowserSite() => _adminSession = new(SignInOnceAsync);
+
+    /// <summary>
+    /// Gives the tab's browser the login cookie of an admin who signed in once per test run through the login form,
+    /// for the tests that only look at admin pages; a test of signing in itself signs in on its own.
+    /// </summary>
+    public async Task SignInAsync(BrowserTab tab) => await tab.Context.AddCookiesAsync(await _adminSession.Value);
+
+    private async Task<IReadOnlyList<Microsoft.Playwright.Cookie>> SignInOnceAsync()
+    {
+        const string Name = "granskare";
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await CreateAdminAsync(Name, password);
+        await using var tab = await OpenAsync(Screen.Desktop);
+        await tab.LogInAsync(Name, password);
+        if (!tab.Page.Url.EndsWith("/admin", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Signing in as {Name} ended on {tab.Page.Url}, not on /admin.");
+        }
+        return [.. (await tab.Context.CookiesAsync()).Where(c => c.Name == "HejSurvey.Admin").Select(c => new Microsoft.Playwright.Cookie
+        {
+            Name = c.Name,
+            Value = c.Value,
+            Domain = c.Domain,
+            Path = c.Path,
+            HttpOnly = c.HttpOnly,
+            Secure = c.Secure,
+            SameSite = c.SameSite,
+        })];
     }
 
     public async Task DisposeAsync()
