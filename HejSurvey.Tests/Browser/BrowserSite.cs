@@ -83,8 +83,13 @@ public sealed class BrowserSite : IAsyncLifetime
         _rounds.GetOrAdd(slug, _ => new Lazy<Task<Round>>(() => Site.CreateRoundAsync(slug, state, published, live))).Value;
 
     private readonly Lazy<Task<ResultsRounds>> _results;
+    private readonly Lazy<Task<IReadOnlyList<Microsoft.Playwright.Cookie>>> _adminSession;
 
-    public BrowserSite() => _results = new(() => ResultsRounds.ArrangeAsync(Site));
+    public BrowserSite()
+    {
+        _results = new(() => ResultsRounds.ArrangeAsync(Site));
+        _adminSession = new(SignInOnceAsync);
+    }
 
     /// <summary>The published, live and unpublished rounds with answers, made once per test run for the results tests.</summary>
     public Task<ResultsRounds> SharedResultsAsync() => _results.Value;
@@ -116,10 +121,6 @@ public sealed class BrowserSite : IAsyncLifetime
         await using var db = Site.Db();
         await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), name, password, DateTime.UtcNow);
     }
-
-    private readonly Lazy<Task<IReadOnlyList<Microsoft.Playwright.Cookie>>> _adminSession;
-
-    public BrowserSite() => _adminSession = new(SignInOnceAsync);
 
     /// <summary>
     /// Gives the tab's browser the login cookie of an admin who signed in once per test run through the login form,
