@@ -41,6 +41,8 @@ public sealed class SurveyRefusalTests(SiteFactory site) : IClassFixture<SiteFac
         {
             await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RoundState.Closed));
         }
+        // Closed behind the site's back, so the form's short-lived copy of the round is dropped as an admin's close would.
+        site.Services.GetRequiredService<RoundCache>().Forget(round.Slug);
 
         using var get = await browser.GetAsync($"/survey/{round.Slug}");
         using var post = await browser.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(form).Concat(CompleteAnswers()));

@@ -30,6 +30,8 @@ public static class SurveyData
             .AddInterceptors(pragmas));
         builder.Services.AddDataProtection().PersistKeysToDbContext<SurveyDb>().SetApplicationName("HejSurvey");
         builder.Services.AddSingleton<QuestionnaireCatalog>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<RoundCache>();
         builder.Services.AddSingleton<ResponseWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
         return builder;

@@ -80,10 +80,18 @@ internal sealed partial class Browser(HttpClient http)
         return new PageForm(hidden, radios, text, password, textareas);
     }
 
+    // IndexOf rather than a regular expression per attribute: the generator shares the cores with the server.
     private static string? Attribute(string tag, string name)
     {
-        var match = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"", RegexOptions.IgnoreCase);
-        return match.Success ? match.Groups[1].Value : null;
+        var marker = $" {name}=\"";
+        var start = tag.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return null;
+        }
+        start += marker.Length;
+        var end = tag.IndexOf('"', start);
+        return end < 0 ? null : tag[start..end];
     }
 
     [GeneratedRegex("<input\\b[^>]*>", RegexOptions.IgnoreCase)]

@@ -15,7 +15,7 @@ namespace HejSurvey.Web.Pages.Survey;
 /// the thank-you page only after it has been committed; anything else comes back with the answers kept.
 /// </summary>
 [EnableRateLimiting(RateLimits.Submit)]
-public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, ResponseWriter writer, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatalog catalog, ResponseWriter writer, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public enum View
     {
@@ -25,10 +25,6 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
         Closed,
         Unavailable,
     }
-
-    // Compiled once: the form is the busiest page of the site, and this is its only query for most requests.
-    private static readonly Func<SurveyDb, string, Task<Round?>> RoundBySlug =
-        EF.CompileAsyncQuery((SurveyDb db, string slug) => db.Rounds.AsNoTracking().SingleOrDefault(r => r.Slug == slug));
 
     public View Showing { get; private set; } = View.Form;
     public Round Round { get; private set; } = null!;
@@ -97,7 +93,7 @@ public sealed class FormModel(SurveyDb db, QuestionnaireCatalog catalog, Respons
     /// <summary>Finds the round; returns what to answer instead of the form when there is no open round to answer.</summary>
     private async Task<IActionResult?> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        var round = await RoundBySlug(db, slug);
+        var round = await rounds.FindAsync(db, slug);
         if (round is null)
         {
             return NotFound();

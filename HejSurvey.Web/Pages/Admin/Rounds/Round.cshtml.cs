@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
@@ -17,7 +18,7 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
 /// submission racing with a close is either stored before it or refused after it.
 /// </summary>
-public sealed class RoundModel(SurveyDb db, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public const string DoneKey = "AdminDone";
 
@@ -133,6 +134,7 @@ public sealed class RoundModel(SurveyDb db, IOutputCacheStore cache, TimeProvide
                 db.Audit(Now, User.AdminName(), action, detail is null ? slug : $"{slug}: {detail}");
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                rounds.Forget(slug);
                 await cache.EvictByTagAsync(AdminSetup.ResultsCacheTag, cancellationToken);
                 Done = done;
                 return RedirectToPage(new { slug });

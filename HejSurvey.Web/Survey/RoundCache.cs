@@ -1,0 +1,39 @@
+using HejSurvey.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace HejSurvey.Web.Survey;
+
+/// <summary>
+/// The rounds the survey form shows, kept for a moment by slug. Reading the round was the largest part of every
+/// form request. A change made by an admin is seen at once (the round page forgets the round); a change made to
+/// the database from outside the site shows on the form within <see cref="Lifetime"/>. That never lets an answer
+/// into a closed round: the response writer reads the state again inside its write transaction.
+/// </summary>
+public sealed class RoundCache(IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+
+    private static readonly Func<SurveyDb, string, Task<Round?>> RoundBySlug =
+        EF.CompileAsyncQuery((SurveyDb db, string slug) => db.Rounds.AsNoTracking().SingleOrDefault(r => r.Slug == slug));
+
+    /// <summary>The round of the slug, or null. The round is shared between requests: read it, never change it.</summary>
+    public async Task<Round?> FindAsync(SurveyDb db, string slug)
+    {
+        if (cache.TryGetValue(Key(slug), out Round? round))
+        {
+            return round;
+        }
+        round = await RoundBySlug(db, slug);
+        // Unknown slugs are not kept: anyone can make up as many of them as they like.
+        if (round is not null)
+        {
+            cache.Set(Key(slug), round, Lifetime);
+        }
+        return round;
+    }
+
+    public void Forget(string slug) => cache.Remove(Key(slug));
+
+    private static (Type, string) Key(string slug) => (typeof(RoundCache), slug);
+}
