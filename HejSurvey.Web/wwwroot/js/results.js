@@ -75,13 +75,34 @@
     };
   }
 
+  // Responses per day in the admin area: one bar a day.
+  function days(canvas, data) {
+    return {
+      type: 'bar',
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (series) {
+          return { label: series.label, data: series.values, backgroundColor: seriesColours[0] };
+        })
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : undefined,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { display: false } }
+      }
+    };
+  }
+
+  var kinds = { index: index, days: days };
+
   document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute('data-chart'));
     if (!source) {
       return;
     }
     var data = JSON.parse(source.textContent);
-    var config = data.kind === 'index' ? index(canvas, data) : distribution(canvas, data);
+    var config = (kinds[data.kind] || distribution)(canvas, data);
     new window.Chart(canvas, config);
   });
 })();
