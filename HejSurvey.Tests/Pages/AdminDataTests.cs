@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using CsvHelper;
 using HejSurvey.Web.Admin;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Net;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using HejSurvey.Web.Admin;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 
 namespace HejSurvey.Tests.Unit;

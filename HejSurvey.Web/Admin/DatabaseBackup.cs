@@ -1,5 +1,6 @@
 using System.Globalization;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 
 namespace HejSurvey.Web.Admin;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
+using HejSurvey.Web.Site;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Data.Sqlite;
 
@@ -41,8 +42,6 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
 
     private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    private static readonly TimeZoneInfo Sweden = FindSwedishTimeZone();
 
     /// <summary>Queues the response and waits for its commit. Throws when the database cannot store it now.</summary>
     public async Task<SubmitOutcome> SubmitAsync(SubmittedResponse response, CancellationToken cancellationToken)
@@ -110,7 +109,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
     private SubmitOutcome[] WriteBatch(SqliteConnection connection, List<Pending> batch)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Sweden));
+        var today = DateOnly.FromDateTime(SwedishTime.FromUtc(now));
         var outcomes = new SubmitOutcome[batch.Count];
         var open = new Dictionary<int, bool>();
         var seen = new HashSet<(int, string)>();
@@ -303,18 +302,6 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
 
     /// <summary>A Guid as EF Core stores it in SQLite, so both sides compare equal.</summary>
     private static string Text(Guid guid) => guid.ToString().ToUpperInvariant();
-
-    private static TimeZoneInfo FindSwedishTimeZone()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
-    }
 
     private sealed record Pending(SubmittedResponse Response, TaskCompletionSource<SubmitOutcome> Done);
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace HejSurvey.Web.Admin;
+namespace HejSurvey.Web.Site;
 
-/// <summary>Admins read and type times in Swedish time; the database keeps UTC.</summary>
+/// <summary>Swedish time for people: dates of responses, times admins read and type. The database keeps UTC.</summary>
 public static class SwedishTime
 {
     public static readonly TimeZoneInfo Zone = Find();
