@@ -279,7 +279,7 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
         Assert.StartsWith("attachment", headers.Headers["content-disposition"], StringComparison.Ordinal);
         Assert.StartsWith("text/csv", headers.Headers["content-type"], StringComparison.Ordinal);
 
-        var csv = Csv(Encoding.UTF8.GetString(content));
+        var csv = CsvTable.Read(Encoding.UTF8.GetString(content));
         var figures = (await FiguresAsync(page)).ToDictionary(f => f.Id);
         var compared = 0;
         foreach (var row in csv.Where(r => r["breakdown"] is "all" or "orgtype"))
@@ -342,7 +342,7 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
 
         // The open data hides the same groups: flagged, every figure empty, not zero.
         var response = await page.APIRequest.GetAsync($"/results/{rounds.ThisYear.Slug}/data.csv");
-        var rows = Csv(await response.TextAsync()).Where(r => r["breakdown"] == "orgtype").ToList();
+        var rows = CsvTable.Read(await response.TextAsync()).Where(r => r["breakdown"] == "orgtype").ToList();
         foreach (var row in rows)
         {
             var isHidden = ResultsRounds.HiddenOrgtypes.Contains(int.Parse(row["group"], CultureInfo.InvariantCulture));
@@ -373,54 +373,4 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
         return true;
     }
 
-    /// <summary>An RFC 4180 table as rows by column name.</summary>
-    private static List<Dictionary<string, string>> Csv(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                record.Add(field.ToString().TrimEnd('\r'));
-                field.Clear();
-                records.Add(record);
-                record = [];
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        var header = records[0];
-        return [.. records.Skip(1).Select(r => header.Select((name, i) => KeyValuePair.Create(name, r[i])).ToDictionary())];
-    }
 }

@@ -21,7 +21,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         var page = await browser.GetPageAsync("/results/agree-data?by=role&culture=en");
         using var csvResponse = await browser.GetAsync("/results/agree-data/data.csv");
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
-        var csv = ParseCsv(await csvResponse.Content.ReadAsStringAsync());
+        var csv = CsvTable.Read(await csvResponse.Content.ReadAsStringAsync());
         var json = JsonDocument.Parse(await browser.GetStringAsync("/results/agree-data/data.json")).RootElement;
         var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-data/results")).RootElement;
 
@@ -83,7 +83,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         var browser = site.Browser();
 
         var page = await browser.GetPageAsync("/results/agree-themes?culture=en");
-        var csv = ParseCsv(await browser.GetStringAsync("/results/agree-themes/data.csv"));
+        var csv = CsvTable.Read(await browser.GetStringAsync("/results/agree-themes/data.csv"));
         var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-themes/results")).RootElement;
 
         var everyone = page.QuerySelectorAll("figure#themes tbody tr").Single();
@@ -231,59 +231,4 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         _ => value.GetString()!,
     };
 
-    /// <summary>RFC 4180: comma-separated, fields with commas or quotes in double quotes.</summary>
-    private static List<Dictionary<string, string>> ParseCsv(string text)
-    {
-        var lines = new List<List<string>>();
-        var line = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                line.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                line.Add(field.ToString());
-                field.Clear();
-                lines.Add(line);
-                line = [];
-                i++;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        var header = lines[0];
-        return [.. lines.Skip(1).Select(values =>
-        {
-            Assert.Equal(header.Count, values.Count);
-            return header.Zip(values).ToDictionary(p => p.First, p => p.Second);
-        })];
-    }
 }
