@@ -76,6 +76,9 @@ public sealed class SurveyRefusalTests(SiteFactory site) : IClassFixture<SiteFac
         await AssertNothingStoredAsync(round);
         await using var db = site.Db();
         Assert.Equal(RoundState.Closed, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).State);
+        var audit = await db.AuditEntries.SingleAsync(a => a.Detail == $"{round.Slug}: the close time has passed");
+        Assert.Equal(("(system)", "round-closed"), (audit.Admin, audit.Action));
+        Assert.InRange(audit.At, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
@@ -74,7 +75,8 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             {
                 connection ??= database.Open();
                 var outcomes = WriteBatch(connection, batch);
-                if (resultsCache is not null && outcomes.Contains(SubmitOutcome.Stored))
+                // A refused submission may have closed its round, which changes what the results show as well.
+                if (resultsCache is not null && (outcomes.Contains(SubmitOutcome.Stored) || outcomes.Contains(SubmitOutcome.RoundClosed)))
                 {
                     // Before anyone is answered, so a respondent who goes on to the results sees their answers counted.
                     await resultsCache.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
@@ -284,7 +286,18 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         close.Parameters["$round"].Value = roundId;
         close.Parameters["$closed"].Value = (int)RoundState.Closed;
         close.Parameters["$open"].Value = (int)RoundState.Open;
-        close.ExecuteNonQuery();
+        if (close.ExecuteNonQuery() == 1)
+        {
+            // Closed by a late submission rather than by an admin or the round closer: the audit log says so too.
+            using var audit = Command(connection, transaction,
+                "INSERT INTO AuditEntries (At, Admin, Action, Detail) SELECT $at, $admin, $action, Slug || ': the close time has passed' FROM Rounds WHERE Id = $round;",
+                "$at", "$admin", "$action", "$round");
+            audit.Parameters["$at"].Value = now.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+            audit.Parameters["$admin"].Value = AuditLog.System;
+            audit.Parameters["$action"].Value = AuditAction.RoundClosed;
+            audit.Parameters["$round"].Value = roundId;
+            audit.ExecuteNonQuery();
+        }
         return false;
     }
 
