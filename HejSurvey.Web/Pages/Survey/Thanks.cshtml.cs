@@ -1,17 +1,18 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Web.Pages.Survey;
 
-public sealed class ThanksModel(SurveyDb db) : PageModel
+public sealed class ThanksModel(SurveyDb db, RoundCache rounds) : PageModel
 {
     public Round Round { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string slug)
     {
-        var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
+        // Every respondent lands here right after the form, so the round comes from the same short cache.
+        var round = await rounds.FindAsync(db, slug);
         if (round is null)
         {
             return NotFound();
