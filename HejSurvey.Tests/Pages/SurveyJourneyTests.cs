@@ -257,7 +257,11 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
     {
         var round = await site.CreateRoundAsync("journey-privacy");
         var browser = site.Browser();
-        using var response = await AnswerAsync(browser, round.Slug, CompleteAnswers());
+        using var form = await browser.GetAsync($"/survey/{round.Slug}");
+        var token = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(RespondentToken.CookieName + "=", StringComparison.Ordinal))
+            .Split(';')[0][(RespondentToken.CookieName.Length + 1)..];
+        var page = await HtmlForm.ParseAsync(form);
+        using var response = await browser.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(page).Concat(CompleteAnswers()));
         await using var db = site.Db();
 
         var columns = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM pragma_table_info('Responses')").ToListAsync();
@@ -265,7 +269,9 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
 
         Assert.Equal(["Id", "RoundId", "SubmittedOn", "RespondentHash", "IdempotencyKey", "FreeText"], columns);
         Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), stored.SubmittedOn, (a, b) => Math.Abs(a.DayNumber - b.DayNumber) <= 1);
-        Assert.Equal(64, stored.RespondentHash.Length);
-        Assert.DoesNotContain(stored.RespondentHash, response.RequestMessage!.Headers.ToString(), StringComparison.OrdinalIgnoreCase);
+        // The browser's token itself is never stored, only its hash salted with the round.
+        Assert.NotEqual(token, stored.RespondentHash, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(RespondentToken.Hash(round.Slug, token), stored.RespondentHash);
+        Assert.NotEqual(RespondentToken.Hash("another-round", token), stored.RespondentHash);
     }
 }
