@@ -232,6 +232,28 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
     }
 
     [Fact]
+    public async Task A_new_form_kept_in_memory_is_never_served_in_the_other_language_or_with_anyone_elses_answers()
+    {
+        var round = await site.CreateRoundAsync("journey-kept-form");
+        var answers = CompleteAnswers();
+        answers.Remove("role");
+        using var answered = await AnswerAsync(site.Browser(), round.Slug, answers);
+        Assert.NotEmpty((await HtmlForm.ParseAsync(answered)).QuerySelectorAll("input:checked"));
+
+        foreach (var (query, language) in new[] { ("", "sv"), ("?culture=en", "en"), ("", "sv"), ("?culture=en", "en") })
+        {
+            var page = await site.Browser().GetPageAsync($"/survey/{round.Slug}{query}");
+
+            var legends = page.QuerySelectorAll("fieldset.question > legend").Select(l => l.TextContent).ToList();
+            Assert.Equal(Questionnaire.Statements.Count() + Questionnaire.Background.Count, legends.Count);
+            Assert.Contains(Questionnaire.Statements.Last().Text.In(language), legends[Questionnaire.Statements.Count() - 1], StringComparison.Ordinal);
+            Assert.Contains(Questionnaire.Background[0].Options[0].Text.In(language), page.QuerySelector("fieldset.question:not(:has(input[value='0']))")!.TextContent, StringComparison.Ordinal);
+            Assert.Empty(page.QuerySelectorAll("input:checked"));
+            Assert.Empty(page.QuerySelectorAll(".field-error, .error-summary"));
+        }
+    }
+
+    [Fact]
     public async Task The_language_switch_never_redirects_to_another_site()
     {
         using var response = await site.Browser().GetAsync("/language/en?returnUrl=//evil.example/");

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using HejSurvey.Web.Components;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -32,6 +33,7 @@ public static class SurveyData
         builder.Services.AddSingleton<QuestionnaireCatalog>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<RoundCache>();
+        builder.Services.AddSingleton<NewFormHtml>();
         builder.Services.AddSingleton<ResponseWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
         return builder;

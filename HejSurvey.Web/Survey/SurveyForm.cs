@@ -23,6 +23,9 @@ public sealed class SurveyForm
 
     public bool IsComplete => Errors.Count == 0;
 
+    /// <summary>Nothing answered and nothing to say: a new form.</summary>
+    public bool IsEmpty => Answers.Count == 0 && FreeText is null && Errors.Count == 0;
+
     public int? Selected(string key) => Answers.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Reads the form; returns null when it was not sent by our form.</summary>

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Html;
+
+namespace HejSurvey.Web.Components;
+
+/// <summary>
+/// The questions of a new, unanswered form. They are the same for every respondent of one questionnaire version
+/// in one language, and rendering them was the largest part of the survey form's cost, so each is rendered once
+/// and kept. A form shown again with answers or errors is rendered afresh by the page.
+/// </summary>
+public sealed class NewFormHtml(IServiceProvider services, ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<(int, string, string), IHtmlContent> rendered = new();
+
+    public async Task<IHtmlContent> GetAsync(int questionnaireId, QuestionnaireDefinition questionnaire)
+    {
+        var key = (questionnaireId, CultureInfo.CurrentCulture.Name, CultureInfo.CurrentUICulture.Name);
+        if (rendered.TryGetValue(key, out var html))
+        {
+            return html;
+        }
+        await using var renderer = new HtmlRenderer(services, loggers);
+        var text = await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(QuestionnaireForm.Questionnaire)] = questionnaire,
+                [nameof(QuestionnaireForm.Input)] = new SurveyForm(),
+            });
+            var output = await renderer.RenderComponentAsync<QuestionnaireForm>(parameters);
+            return output.ToHtmlString();
+        });
+        return rendered.GetOrAdd(key, new HtmlString(text));
+    }
+}
