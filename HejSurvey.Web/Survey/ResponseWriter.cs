@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
@@ -224,21 +227,17 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)> themeSums,
         Dictionary<int, int> stored)
     {
+        // Every response touches some seventy answer cells: they travel as one JSON array and one statement adds
+        // them all, rather than a statement per cell.
         using var answer = Command(connection, transaction,
             """
-            INSERT INTO AnswerTallies (RoundId, GroupKey, QuestionKey, Value, Count) VALUES ($round, $group, $question, $value, $count)
+            INSERT INTO AnswerTallies (RoundId, GroupKey, QuestionKey, Value, Count)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($cells) WHERE true
             ON CONFLICT (RoundId, GroupKey, QuestionKey, Value) DO UPDATE SET Count = Count + excluded.Count;
             """,
-            "$round", "$group", "$question", "$value", "$count");
-        foreach (var ((round, group, question, value), tally) in answerCounts)
-        {
-            answer.Parameters["$round"].Value = round;
-            answer.Parameters["$group"].Value = group;
-            answer.Parameters["$question"].Value = question;
-            answer.Parameters["$value"].Value = value;
-            answer.Parameters["$count"].Value = tally;
-            answer.ExecuteNonQuery();
-        }
+            "$cells");
+        answer.Parameters["$cells"].Value = AsJson(answerCounts);
+        answer.ExecuteNonQuery();
         using var theme = Command(connection, transaction,
             """
             INSERT INTO ThemeTallies (RoundId, GroupKey, ThemeKey, N, Sum, SumOfSquares) VALUES ($round, $group, $theme, $n, $sum, $squares)
@@ -264,6 +263,28 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             responses.Parameters["$count"].Value = n;
             responses.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>The answer cells as a JSON array of [round, group, question, value, count].</summary>
+    private static string AsJson(Dictionary<(int Round, string Group, string Question, int Value), long> answerCounts)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var ((round, group, question, value), count) in answerCounts)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(round);
+                json.WriteStringValue(group);
+                json.WriteStringValue(question);
+                json.WriteNumberValue(value);
+                json.WriteNumberValue(count);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Whether the round takes answers now; a round whose close time has passed is closed here and then.</summary>
