@@ -44,7 +44,8 @@ static int Setup(Options options)
 }
 
 // Each client is a new browser for every respondent: GET the form, answer every question, POST it with the
-// antiforgery token, idempotency key and cookies, and count it only when the answer is the redirect to /thanks.
+// antiforgery token, idempotency key and cookies, count it only when the answer is the redirect to /thanks, and
+// follow that redirect.
 static async Task<int> SubmitAsync(Options options)
 {
     var url = options.Get("url").TrimEnd('/');
@@ -95,7 +96,14 @@ static async Task<int> SubmitAsync(Options options)
                 postLatencies.Add(Stopwatch.GetElapsedTime(posting).TotalMilliseconds);
                 if (posted == HttpStatusCode.Redirect && location is not null && location.EndsWith($"/survey/{slug}/thanks", StringComparison.Ordinal))
                 {
+                    // The answer is stored once the redirect comes; the browser then reads the thank-you page.
                     acknowledged.Add(key.ToUpperInvariant());
+                    var (thanked, _, _) = await browser.SendAsync(HttpMethod.Get, new Uri(new Uri(url), location).AbsoluteUri);
+                    if (thanked != HttpStatusCode.OK)
+                    {
+                        errors.AddOrUpdate($"GET thanks {(int)thanked}", 1, (_, n) => n + 1);
+                        continue;
+                    }
                     latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 }
                 else
