@@ -164,8 +164,12 @@ public static class ResponseExport
         yield return new CodebookEntry(questionnaire.FreeText.Key, "free-text", null, questionnaire.FreeText.Text.Sv, questionnaire.FreeText.Text.En, []);
     }
 
-    /// <summary>One response as exported: <see cref="Values"/> follows <see cref="QuestionnaireDefinition.ChoiceKeys"/>; the array is reused for the next response.</summary>
-    public sealed record ExportedResponse(long Id, string Date, int?[] Values, string? FreeText);
+    /// <summary>
+    /// One response as exported: <see cref="Values"/> follows <see cref="QuestionnaireDefinition.ChoiceKeys"/>; the array
+    /// is reused for the next response. A struct, so that a million responses are not a million objects for the
+    /// garbage collector: a full export allocates next to nothing per response, and the heap does not grow with it.
+    /// </summary>
+    public readonly record struct ExportedResponse(long Id, string Date, int?[] Values, string? FreeText);
 
     /// <summary>
     /// Streams the responses of a round with their answers pivoted into the questionnaire's column order. One cursor
@@ -187,7 +191,7 @@ public static class ResponseExport
         // NOT INDEXED: through the RoundId index SQLite would sort every answer row in a temporary B-tree before
         // sending the first; walking the table in its own (Id) order needs no sort, so rows stream as they are read.
         command.CommandText = $"""
-            SELECT r.Id, r.SubmittedOn, r.FreeText, CASE a.QuestionKey{column} END, a.Value
+            SELECT r.Id, unixepoch(r.SubmittedOn), r.SubmittedOn, r.FreeText, CASE a.QuestionKey{column} END, a.Value
             FROM Responses AS r NOT INDEXED LEFT JOIN Answers AS a ON a.ResponseId = r.Id
             WHERE r.RoundId = $round
             ORDER BY r.Id
@@ -196,26 +200,39 @@ public static class ResponseExport
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var values = new int?[keys.Length];
         ExportedResponse? current = null;
+        // The responses of a round fall on a few dozen dates, numbered by unixepoch(): each date's text is made once,
+        // not once per response.
+        var dates = new Dictionary<long, string>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetInt64(0);
             if (current?.Id != id)
             {
-                if (current is not null)
+                if (current is { } done)
                 {
-                    yield return current;
+                    yield return done;
                 }
                 Array.Clear(values);
-                current = new ExportedResponse(id, reader.GetString(1), values, reader.IsDBNull(2) ? null : reader.GetString(2));
+                string? date;
+                if (reader.IsDBNull(1))
+                {
+                    date = reader.GetString(2);
+                }
+                else if (!dates.TryGetValue(reader.GetInt64(1), out date))
+                {
+                    date = reader.GetString(2);
+                    dates.Add(reader.GetInt64(1), date);
+                }
+                current = new ExportedResponse(id, date, values, reader.IsDBNull(3) ? null : reader.GetString(3));
             }
-            if (!reader.IsDBNull(3))
+            if (!reader.IsDBNull(4))
             {
-                values[reader.GetInt32(3)] = reader.GetInt32(4);
+                values[reader.GetInt32(4)] = reader.GetInt32(5);
             }
         }
-        if (current is not null)
+        if (current is { } last)
         {
-            yield return current;
+            yield return last;
         }
     }
 
