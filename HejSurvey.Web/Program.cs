@@ -14,6 +14,7 @@ builder.AddResults();
 builder.AddAdmin();
 builder.AddSurveyHealth();
 builder.AddRateLimits();
+builder.AddTrustedProxies();
 builder.AddSecurityHeaders();
 builder.Services.AddRazorPages();
 
@@ -29,6 +30,7 @@ if (args is ["admin", ..])
     return await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out);
 }
 
+app.UseTrustedProxies();
 app.UseSecurityHeaders();
 app.UseRequestLocalization(); // before the error pages, so that they answer in the visitor's language
 app.UseExceptionHandler("/error/500");
