@@ -176,6 +176,44 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
         Assert.Contains(means, m => !m.StartsWith($"{m[0]}{(culture == "en" ? '.' : ',')}00 ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Every_bar_stands_out_against_the_page_by_at_least_three_to_one_with_a_white_edge()
+    {
+        var rounds = await browser.SharedResultsAsync();
+        await using var tab = await browser.OpenAsync(Screen.Desktop);
+        Assert.Equal(200, await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}?by=orgtype", "sv"));
+        await tab.WaitForChartsAsync();
+
+        var page = await tab.Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        var bars = JsonSerializer.Deserialize<List<string[]>>(await tab.Page.EvaluateAsync<string>("""
+            () => JSON.stringify(Array.from(document.querySelectorAll('canvas[data-chart]'))
+                .flatMap(c => Chart.getChart(c).data.datasets.map(d => [d.backgroundColor, d.borderColor, String(d.borderWidth)])))
+            """))!;
+
+        Assert.True(Contrast(page, "#ffffff") < 1.05, $"The page behind the charts is {page}, not white.");
+        Assert.True(bars.Select(b => b[0]).Distinct().Count() >= 5, "The charts use fewer colours than the five answers.");
+        foreach (var bar in bars)
+        {
+            Assert.True(Contrast(bar[0], "#ffffff") >= 3, $"The bar colour {bar[0]} has {Contrast(bar[0], "#ffffff"):F2}:1 against the page.");
+            Assert.Equal(["#ffffff", "1"], bar[1..]);
+        }
+    }
+
+    /// <summary>WCAG contrast ratio of two colours written as #rrggbb or rgb(r, g, b).</summary>
+    private static double Contrast(string first, string second)
+    {
+        static double Luminance(string colour)
+        {
+            var channels = colour.StartsWith('#')
+                ? [Convert.ToInt32(colour[1..3], 16), Convert.ToInt32(colour[3..5], 16), Convert.ToInt32(colour[5..7], 16)]
+                : Regex.Matches(colour, "[0-9]+").Take(3).Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).ToArray();
+            var linear = channels.Select(c => c / 255.0).Select(c => c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4)).ToArray();
+            return (0.2126 * linear[0]) + (0.7152 * linear[1]) + (0.0722 * linear[2]);
+        }
+        var (a, b) = (Luminance(first), Luminance(second));
+        return (Math.Max(a, b) + 0.05) / (Math.Min(a, b) + 0.05);
+    }
+
     public static TheoryData<string, bool> Browsers => new()
     {
         { "desktop", true },

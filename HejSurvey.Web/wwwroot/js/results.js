@@ -21,10 +21,12 @@
     return;
   }
   var language = document.documentElement.lang === 'en' ? 'en' : 'sv-SE';
-  // Colour-blind-safe: a purple–orange diverging scale for disagree → agree (ColorBrewer PuOr), and the
-  // Okabe–Ito colours for groups. Neighbouring colours also differ in lightness, so they survive greyscale.
-  var scaleColours = ['#b35806', '#f1a340', '#bababa', '#998ec3', '#542788'];
-  var seriesColours = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#000000', '#f0e442'];
+  // Colour-blind-safe: an orange–grey–purple diverging scale for disagree → agree, and dark hues for groups.
+  // Every colour has at least 3:1 contrast against the white page (WCAG 1.4.11), and a white edge separates
+  // neighbouring bars, so each bar stands out against white rather than against its neighbour.
+  var scaleColours = ['#8f4400', '#c4620a', '#767676', '#7866b0', '#4a2180'];
+  var seriesColours = ['#0072b2', '#a35a00', '#007a5a', '#b24a8c', '#000000', '#c24d00', '#5a4a9e', '#6b6b6b'];
+  var edge = { borderColor: '#ffffff', borderWidth: 1 };
   var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function percent(value) {
@@ -38,7 +40,7 @@
       data: {
         labels: data.labels,
         datasets: data.series.map(function (series, i) {
-          return { label: series.label, data: series.values, backgroundColor: scaleColours[i % scaleColours.length] };
+          return Object.assign({ label: series.label, data: series.values, backgroundColor: scaleColours[i % scaleColours.length] }, edge);
         })
       },
       options: {
@@ -63,7 +65,7 @@
       data: {
         labels: data.labels,
         datasets: data.series.map(function (series, i) {
-          return { label: series.label, data: series.values, backgroundColor: seriesColours[i % seriesColours.length] };
+          return Object.assign({ label: series.label, data: series.values, backgroundColor: seriesColours[i % seriesColours.length] }, edge);
         })
       },
       options: {
