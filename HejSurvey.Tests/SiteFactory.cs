@@ -22,6 +22,8 @@ public class SiteFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As in Development: a scoped service taken from the root provider fails the request instead of passing unseen.
+        builder.UseDefaultServiceProvider(options => options.ValidateScopes = true);
         builder.UseSetting("ConnectionStrings:Survey", ConnectionString);
         builder.UseSetting("Survey:SeedDemo", "false");
         foreach (var (key, value) in Settings)

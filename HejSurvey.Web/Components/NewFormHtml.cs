@@ -12,7 +12,7 @@ namespace HejSurvey.Web.Components;
 /// in one language, and rendering them was the largest part of the survey form's cost, so each is rendered once
 /// and kept. A form shown again with answers or errors is rendered afresh by the page.
 /// </summary>
-public sealed class NewFormHtml(IServiceProvider services, ILoggerFactory loggers)
+public sealed class NewFormHtml(IServiceScopeFactory scopes, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<(int, string, string), IHtmlContent> rendered = new();
 
@@ -23,7 +23,9 @@ public sealed class NewFormHtml(IServiceProvider services, ILoggerFactory logger
         {
             return html;
         }
-        await using var renderer = new HtmlRenderer(services, loggers);
+        // The renderer takes scoped services of its own, so it gets a scope rather than the root provider.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         var text = await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
