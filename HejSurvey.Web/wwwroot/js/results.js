@@ -33,48 +33,36 @@
     return value.toLocaleString(language, { maximumFractionDigits: 1 }) + '\u00a0%';
   }
 
-  function distribution(canvas, data) {
-    canvas.parentNode.style.height = (4 + data.labels.length * 2.5) + 'rem';
+  // Horizontal bars, a dataset per series, coloured in turn and edged in white.
+  function horizontalBars(data, colours, options) {
     return {
       type: 'bar',
       data: {
         labels: data.labels,
         datasets: data.series.map(function (series, i) {
-          return Object.assign({ label: series.label, data: series.values, backgroundColor: scaleColours[i % scaleColours.length] }, edge);
+          return Object.assign({ label: series.label, data: series.values, backgroundColor: colours[i % colours.length] }, edge);
         })
       },
-      options: {
-        indexAxis: 'y',
-        maintainAspectRatio: false,
-        animation: reduceMotion ? false : undefined,
-        scales: {
-          x: { stacked: true, min: 0, max: 100, ticks: { callback: function (value) { return percent(value); } } },
-          y: { stacked: true }
-        },
-        plugins: {
-          tooltip: { callbacks: { label: function (item) { return item.dataset.label + ': ' + percent(item.parsed.x); } } }
-        }
-      }
+      options: Object.assign({ indexAxis: 'y', maintainAspectRatio: false, animation: reduceMotion ? false : undefined }, options)
     };
+  }
+
+  function distribution(canvas, data) {
+    canvas.parentNode.style.height = (4 + data.labels.length * 2.5) + 'rem';
+    return horizontalBars(data, scaleColours, {
+      scales: {
+        x: { stacked: true, min: 0, max: 100, ticks: { callback: function (value) { return percent(value); } } },
+        y: { stacked: true }
+      },
+      plugins: {
+        tooltip: { callbacks: { label: function (item) { return item.dataset.label + ': ' + percent(item.parsed.x); } } }
+      }
+    });
   }
 
   function index(canvas, data) {
     canvas.parentNode.style.height = (6 + data.labels.length * Math.max(1, data.series.length) * 1.2) + 'rem';
-    return {
-      type: 'bar',
-      data: {
-        labels: data.labels,
-        datasets: data.series.map(function (series, i) {
-          return Object.assign({ label: series.label, data: series.values, backgroundColor: seriesColours[i % seriesColours.length] }, edge);
-        })
-      },
-      options: {
-        indexAxis: 'y',
-        maintainAspectRatio: false,
-        animation: reduceMotion ? false : undefined,
-        scales: { x: { min: 0, max: 100 } }
-      }
-    };
+    return horizontalBars(data, seriesColours, { scales: { x: { min: 0, max: 100 } } });
   }
 
   // Responses per day in the admin area: one bar a day.
