@@ -35,9 +35,15 @@ public static class RequestLimits
     public static void UseRequestLimits(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            // The error page re-executed for a refused request sees the same Content-Length; let it through.
-            var reExecuted = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null;
-            if (context.Request.ContentLength > MaxBodyBytes && !reExecuted)
+            // The error page re-executed for a refused request sees the same headers: it is let through, and the
+            // refused body is never read there (an unknown charset would throw while binding the form).
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+            {
+                context.Request.ContentType = null;
+                await next(context);
+                return;
+            }
+            if (context.Request.ContentLength > MaxBodyBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
