@@ -1,6 +1,7 @@
 using System.Net;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -294,7 +295,7 @@ public sealed class AdminDashboardTests(AdminSiteFactory site) : IClassFixture<A
         var browser = await site.SignedInAsync("dashboard-cache");
         await site.CreateRoundAsync("dashboard-cache");
         var store = site.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>();
-        await store.SetAsync("results-page", [1, 2, 3], [AdminSetup.ResultsCacheTag], TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.SetAsync("results-page", [1, 2, 3], [ResultsSetup.CacheTag], TimeSpan.FromMinutes(5), CancellationToken.None);
         await store.SetAsync("other-page", [4], ["other"], TimeSpan.FromMinutes(5), CancellationToken.None);
 
         using var publish = await browser.ChangeRoundAsync("dashboard-cache", "Publish");

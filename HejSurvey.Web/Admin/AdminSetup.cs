@@ -14,9 +14,6 @@ public static class AdminSetup
     /// <summary>The rate limiter policy of the login form (the survey form has its own).</summary>
     public const string LoginRateLimit = "login";
 
-    /// <summary>Output cache tag of everything that shows results; evicted whenever a round's state or publication changes.</summary>
-    public const string ResultsCacheTag = "results";
-
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration("Admin");

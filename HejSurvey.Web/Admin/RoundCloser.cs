@@ -1,4 +1,5 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,7 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, IOutputCacheStore c
         }
         if (closed > 0)
         {
-            await cache.EvictByTagAsync(AdminSetup.ResultsCacheTag, cancellationToken);
+            await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
         }
         return closed;
     }

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
@@ -136,7 +137,7 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 rounds.Forget(slug);
-                await cache.EvictByTagAsync(AdminSetup.ResultsCacheTag, cancellationToken);
+                await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
                 Done = done;
                 return RedirectToPage(new { slug });
             }
