@@ -72,18 +72,15 @@ public sealed record RoundResults(
     public static async Task<IReadOnlyList<PublishedRound>> PublishedAsync(SurveyDb db, CancellationToken cancellationToken)
     {
         var rounds = await db.Rounds.AsNoTracking().Where(r => r.IsPublished).OrderByDescending(r => r.OpenedAt).ToListAsync(cancellationToken);
-        return [.. rounds.Where(IsVisible).Select(PublishedRound.Of)];
+        return [.. rounds.Where(r => r.ResultsVisible).Select(PublishedRound.Of)];
     }
 
     /// <summary>The round if its results are visible; null for a round that is unknown or not published.</summary>
     public static async Task<PublishedRound?> FindPublishedAsync(SurveyDb db, string slug, CancellationToken cancellationToken)
     {
         var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
-        return round is not null && IsVisible(round) ? PublishedRound.Of(round) : null;
+        return round is not null && round.ResultsVisible ? PublishedRound.Of(round) : null;
     }
-
-    /// <summary>A draft has no answers to show, whatever its flags say.</summary>
-    private static bool IsVisible(Round round) => round.ResultsVisible && round.State != RoundState.Draft;
 
     /// <summary>The results of a published round, or null for a round that is unknown or not published.</summary>
     public static async Task<RoundResults?> LoadAsync(SurveyDb db, QuestionnaireCatalog catalog, int minGroupSize, string slug, CancellationToken cancellationToken)
