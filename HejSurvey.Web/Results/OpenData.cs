@@ -43,7 +43,7 @@ public static class OpenData
         new("text_sv", "string", "The statement (or the theme's title) in Swedish.", r => r.Statement?.Text.Sv ?? r.Theme.Title.Sv),
         new("text_en", "string", "The statement (or the theme's title) in English.", r => r.Statement?.Text.En ?? r.Theme.Title.En),
         new("n", "integer", "Statement: answers on the 1–5 scale (\"don't know\" not included). Theme: respondents with an index.", r => r.Statement is null ? r.ThemeFigures?.N : r.Figures?.N),
-        .. Enumerable.Range(QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax).Select(value =>
+        .. Enumerable.Range(QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax - QuestionnaireDefinition.ScaleMin + 1).Select(value =>
             new Field($"count_{value}", "integer", $"Answers with the value {value} (1 = strongly disagree, 5 = strongly agree).", r => r.Figures?.Counts[value - QuestionnaireDefinition.ScaleMin])),
         new("dont_know", "integer", "\"Don't know\" answers, left out of every share, mean and index.", r => r.Figures?.DontKnow),
         new("agree_share", "number", "Share who agree (4 or 5) among the answers on the scale, 0–1.", r => r.Figures?.Agree?.Value),
