@@ -172,6 +172,25 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
     }
 
     [Fact]
+    public async Task A_close_time_that_is_not_a_time_or_a_live_switch_that_says_neither_changes_nothing()
+    {
+        var browser = await site.SignedInAsync("rounds-garbled");
+        await site.CreateRoundAsync("rounds-garbled", closesAt: new DateTime(2099, 1, 1, 12, 0, 0), live: true);
+
+        using var garbled = await browser.ChangeRoundAsync("rounds-garbled", "ClosesAt", ("ClosesAt", "next tuesday"));
+        Assert.Equal(HttpStatusCode.OK, garbled.StatusCode);
+        Assert.NotNull((await HtmlForm.ParseAsync(garbled)).QuerySelector(".field-error"));
+        using var neither = await browser.ChangeRoundAsync("rounds-garbled", "Live", ("on", "maybe"));
+        Assert.Equal(HttpStatusCode.BadRequest, neither.StatusCode);
+        using var missing = await browser.ChangeRoundAsync("rounds-garbled", "Live");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+
+        var round = await site.RoundAsync("rounds-garbled");
+        Assert.Equal((new DateTime(2099, 1, 1, 12, 0, 0), true), (round.ClosesAt, round.LiveResults));
+        Assert.DoesNotContain(await site.AuditAsync("rounds-garbled"), a => a.Action is AuditAction.RoundClosesAt or AuditAction.LiveResultsOn or AuditAction.LiveResultsOff);
+    }
+
+    [Fact]
     public async Task A_round_whose_close_time_has_passed_is_closed_by_the_round_closer()
     {
         var closesAt = DateTime.UtcNow.AddMinutes(-1);

@@ -5,6 +5,7 @@ using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
@@ -70,20 +71,17 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
     public async Task<IActionResult> OnPostClosesAtAsync(string slug, CancellationToken cancellationToken)
     {
         var now = Now;
-        DateTime? closesAt = null;
-        if (ClosesAt is { } typed)
+        var closesAt = ClosesAt is { } typed ? SwedishTime.ToUtc(typed) : null;
+        // A value that is not a time at all binds as null: it must not read as "no planned close".
+        var unreadable = ModelState.GetFieldValidationState(nameof(ClosesAt)) == ModelValidationState.Invalid;
+        if (unreadable || (ClosesAt is not null && (closesAt is null || closesAt <= now)))
         {
-            closesAt = SwedishTime.ToUtc(typed);
-            if (closesAt is null || closesAt <= now)
+            if (!await LoadAsync(slug, cancellationToken))
             {
-                if (!await LoadAsync(slug, cancellationToken))
-                {
-                    return NotFound();
-                }
-                ClosesAt = typed;
-                CloseTimeError = text["Stängningstiden måste vara en tid i framtiden (svensk tid)."];
-                return Page();
+                return NotFound();
             }
+            CloseTimeError = text["Stängningstiden måste vara en tid i framtiden (svensk tid)."];
+            return Page();
         }
         return await ChangeAsync(slug, AuditAction.RoundClosesAt, closesAt is null ? "no planned close" : $"closes {closesAt:yyyy-MM-dd HH:mm} UTC",
             // An open round whose close time has passed is closed already, even before the closer has noticed.
@@ -110,7 +108,11 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
             text["Resultaten är inte publicerade."],
             cancellationToken);
 
-    public Task<IActionResult> OnPostLiveAsync(string slug, bool on, CancellationToken cancellationToken) =>
+    /// <summary>Live results on or off; a post that says neither (a missing or garbled "on") changes nothing.</summary>
+    public async Task<IActionResult> OnPostLiveAsync(string slug, bool? on, CancellationToken cancellationToken) =>
+        on is not { } turnOn ? BadRequest() : await LiveAsync(slug, turnOn, cancellationToken);
+
+    private Task<IActionResult> LiveAsync(string slug, bool on, CancellationToken cancellationToken) =>
         ChangeAsync(slug, on ? AuditAction.LiveResultsOn : AuditAction.LiveResultsOff, null,
             r => r.State != RoundState.Closed && r.LiveResults != on,
             s => s.SetProperty(r => r.LiveResults, on),
