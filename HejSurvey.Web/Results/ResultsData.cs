@@ -44,15 +44,15 @@ public static class ResultsData
                 TypedResults.Ok((await RoundResults.PublishedAsync(db, cancellationToken)).Select(Summary).ToList()))
             .WithSummary("Rounds with published results, newest first.");
 
-        data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
-                await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+        data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
                     ? TypedResults.Ok(Document(results))
                     : TypedResults.NotFound())
             .WithSummary("A published round's results per statement, theme and group, with suppression applied.");
 
-        data.MapGet("/results/{slug}/data.csv", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, HttpContext context, CancellationToken cancellationToken) =>
+        data.MapGet("/results/{slug}/data.csv", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, HttpContext context, CancellationToken cancellationToken) =>
             {
-                if (await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
+                if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
                 {
                     return TypedResults.NotFound();
                 }
@@ -62,8 +62,8 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("The results as a CSV table, one row per group and statement or theme; described by datapackage.json.");
 
-        data.MapGet("/results/{slug}/data.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
-                await RoundResults.LoadAsync(db, catalog, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+        data.MapGet("/results/{slug}/data.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
                     ? TypedResults.Text(OpenData.Json(OpenData.Rows(results)).ToJsonString(Json), "application/json; charset=utf-8")
                     : TypedResults.NotFound())
             .Produces(StatusCodes.Status200OK, contentType: "application/json")

@@ -23,6 +23,7 @@ public static class ResultsSetup
             .VaryByValue(_ => KeyValuePair.Create("ui-culture", CultureInfo.CurrentUICulture.Name))
             // A render that read the tallies just before a commit may be stored just after its eviction; expiry bounds that.
             .Expire(TimeSpan.FromMinutes(1))));
+        builder.Services.AddSingleton<LiveSnapshots>();
         builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
             description.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("results/", StringComparison.Ordinal)));
         return builder;

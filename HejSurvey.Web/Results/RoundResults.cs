@@ -83,11 +83,17 @@ public sealed record RoundResults(
     }
 
     /// <summary>The results of a published round, or null for a round that is unknown or not published.</summary>
-    public static async Task<RoundResults?> LoadAsync(SurveyDb db, QuestionnaireCatalog catalog, int minGroupSize, string slug, CancellationToken cancellationToken)
+    public static async Task<RoundResults?> LoadAsync(SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, int minGroupSize, string slug, CancellationToken cancellationToken)
     {
+        // One read transaction: the response count and the tallies are of the same commit.
+        await using var read = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await FindPublishedAsync(db, slug, cancellationToken) is not { } round)
         {
             return null;
+        }
+        if (live.Kept(round, minGroupSize) is { } kept)
+        {
+            return kept;
         }
         var questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
         var answerTallies = await db.AnswerTallies.AsNoTracking()
@@ -100,7 +106,7 @@ public sealed record RoundResults(
 
         var counts = answerTallies.ToDictionary(t => (t.GroupKey, t.QuestionKey, t.Value), t => t.Count);
         var themes = themeTallies.ToDictionary(t => (t.GroupKey, t.ThemeKey));
-        return Compute(round, questionnaire, minGroupSize, counts, themes);
+        return live.Keep(Compute(round, questionnaire, minGroupSize, counts, themes));
     }
 
     /// <summary>The figures from the tallies: counts by (group, question, value) and theme sums by (group, theme).</summary>

@@ -17,7 +17,7 @@ namespace HejSurvey.Web.Pages.Results;
 /// served from the output cache until new answers or a change of publication evict it.
 /// </summary>
 [OutputCache(PolicyName = ResultsSetup.CachePolicy)]
-public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, IStringLocalizer<Text> text) : PageModel
+public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IStringLocalizer<Text> text) : PageModel
 {
     public RoundResults Results { get; private set; } = null!;
 
@@ -37,7 +37,7 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, IOptio
     public async Task<IActionResult> OnGetAsync(string slug, string? by, string? compare, CancellationToken cancellationToken)
     {
         var minGroupSize = options.Value.MinGroupSize();
-        if (await RoundResults.LoadAsync(db, catalog, minGroupSize, slug, cancellationToken) is not { } results)
+        if (await RoundResults.LoadAsync(db, catalog, live, minGroupSize, slug, cancellationToken) is not { } results)
         {
             return NotFound();
         }
@@ -63,7 +63,7 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, IOptio
         if (!string.IsNullOrEmpty(compare))
         {
             Compared = others.Any(r => r.Slug == compare)
-                ? await RoundResults.LoadAsync(db, catalog, minGroupSize, compare, cancellationToken)
+                ? await RoundResults.LoadAsync(db, catalog, live, minGroupSize, compare, cancellationToken)
                 : null;
             CompareUnavailable = Compared is null;
         }
