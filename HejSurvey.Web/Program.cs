@@ -4,7 +4,10 @@ using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder leaves out what this site does not use (IIS, HTTP/3, the Debug and EventSource log providers), which
+// keeps the server about 3 MB smaller; HTTPS endpoints in Kestrel's configuration are added back.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 
 builder.AddSurveyData();
 builder.AddSiteLocalization();
@@ -48,6 +51,10 @@ app.MapRazorPages();
 app.MapResultsData();
 app.MapAdmin();
 app.MapSurveyHealth();
+
+// Starting up (the database check, the first queries, the hosted services) leaves garbage that the collector would
+// otherwise keep until the site is busy. One full collection once the site is up gives that memory back.
+app.Lifetime.ApplicationStarted.Register(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
 
 await app.RunAsync();
 return 0;
