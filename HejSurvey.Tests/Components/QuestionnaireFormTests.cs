@@ -49,4 +49,15 @@ public sealed class QuestionnaireFormTests : BunitContext
         Assert.Equal("orgtype-2", Assert.Single(form.FindAll("input[checked]")).Id);
         Assert.Empty(form.FindAll("#about-you .dont-know"));
     }
+
+    [Fact]
+    public void The_background_questions_name_the_configured_smallest_group_that_is_shown()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("sv-SE");
+        Services.Configure<SurveyOptions>(options => options.MinGroupSize = 8);
+
+        var form = RenderForm(new SurveyForm());
+
+        Assert.Equal("Svaren används bara för att jämföra grupper. Grupper med färre än 8 svar visas aldrig.", form.Find("#about-you .hint").TextContent);
+    }
 }

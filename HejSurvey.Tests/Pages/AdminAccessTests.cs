@@ -101,7 +101,7 @@ public sealed class AdminAccessTests(AdminSiteFactory site) : IClassFixture<Admi
         Assert.Equal(HttpStatusCode.OK, wrongPassword.StatusCode);
         var nameMessage = (await HtmlForm.ParseAsync(wrongName)).QuerySelector("#error-summary")!.TextContent.Trim();
         var passwordMessage = (await HtmlForm.ParseAsync(wrongPassword)).QuerySelector("#error-summary")!.TextContent.Trim();
-        Assert.Contains("Fel namn eller lösenord", nameMessage, StringComparison.Ordinal);
+        Assert.Contains("Fel namn eller lösenord. Efter 5 misslyckade försök låses kontot i 15 minuter.", nameMessage, StringComparison.Ordinal);
         Assert.Equal(nameMessage, passwordMessage);
         Assert.Null(wrongName.Headers.Location);
         Assert.Contains(await site.AuditAsync("access-nobody"), a => a.Action == AuditAction.LoginFailed);
@@ -135,6 +135,26 @@ public sealed class AdminAccessTests(AdminSiteFactory site) : IClassFixture<Admi
             (await site.AuditAsync("access-cid")).Select(a => a.Action));
         using var afterLock = await site.Browser().LoginAsync("access-cid", AdminSiteFactory.Password);
         Assert.Equal("/admin", afterLock.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task The_lock_and_the_message_follow_the_configured_number_of_failures_and_minutes()
+    {
+        using var configured = new AdminSiteFactory();
+        configured.Settings["Admin:MaxFailedLogins"] = "3";
+        configured.Settings["Admin:LockoutMinutes"] = "7";
+        await configured.CreateAdminAsync("access-eva");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await configured.Browser().LoginAsync("access-eva", $"wrong {i}");
+            Assert.Contains("Efter 3 misslyckade försök låses kontot i 7 minuter.",
+                (await HtmlForm.ParseAsync(wrong)).QuerySelector("#error-summary")!.TextContent, StringComparison.Ordinal);
+        }
+
+        await using var db = configured.Db();
+        var admin = await db.AdminUsers.SingleAsync(a => a.Name == "access-eva");
+        Assert.InRange(admin.LockedUntil!.Value, DateTime.UtcNow.AddMinutes(6), DateTime.UtcNow.AddMinutes(7.1));
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class LoginModel(
         if (name.Length > 100)
         {
             // No admin has such a name; answered like any wrong name, without filling the log with it.
-            Error = text["Fel namn eller lösenord. Efter fem misslyckade försök låses kontot i 15 minuter."];
+            Error = WrongNameOrPassword();
             return Page();
         }
         using var lease = throttle.Attempt(name);
@@ -117,9 +117,12 @@ public sealed class LoginModel(
         db.ChangeTracker.Clear();
         db.Audit(now, name, action, detail);
         await db.SaveChangesAsync(cancellationToken);
-        Error = text["Fel namn eller lösenord. Efter fem misslyckade försök låses kontot i 15 minuter."];
+        Error = WrongNameOrPassword();
         return Page();
     }
+
+    private string WrongNameOrPassword() =>
+        text["Fel namn eller lösenord. Efter {0} misslyckade försök låses kontot i {1} minuter.", options.Value.MaxFailedLogins, options.Value.LockoutMinutes];
 
     private static bool IsAdminUrl(string? url) =>
         url is not null && (url == "/admin" || url.StartsWith("/admin/", StringComparison.Ordinal)) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\');
