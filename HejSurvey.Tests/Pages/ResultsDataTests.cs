@@ -21,6 +21,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         var page = await browser.GetPageAsync("/results/agree-data?by=role&culture=en");
         using var csvResponse = await browser.GetAsync("/results/agree-data/data.csv");
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), (await csvResponse.Content.ReadAsByteArrayAsync())[..3]);
         var csv = CsvTable.Read(await csvResponse.Content.ReadAsStringAsync());
         var json = JsonDocument.Parse(await browser.GetStringAsync("/results/agree-data/data.json")).RootElement;
         var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-data/results")).RootElement;
