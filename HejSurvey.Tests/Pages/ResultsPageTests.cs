@@ -191,7 +191,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
-    public async Task The_page_is_served_from_cache_until_new_answers_are_committed()
+    public async Task The_page_is_served_from_cache_until_answers_to_a_round_with_live_results_are_committed()
     {
         var round = await site.CreateRoundAsync("cached-round", RoundState.Open, published: true, live: true);
         await site.SubmitAsync(round, Enumerable.Range(0, 5).Select(_ => ResultsSite.Answer(4)));
@@ -205,7 +205,12 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         }
         Assert.Equal("5", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim());
 
-        // A committed answer evicts the cached results.
+        // Answers to an open round whose results are not shown change no results page, and leave the cache alone.
+        var quiet = await site.CreateRoundAsync("cached-quiet", RoundState.Open, published: true);
+        await site.SubmitAsync(quiet, [ResultsSite.Answer(4)]);
+        Assert.Equal("5", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+
+        // A committed answer to a round with live results evicts the cached results.
         await site.SubmitAsync(round, [ResultsSite.Answer(4)]);
         Assert.Equal("1 000", (await browser.GetPageAsync("/results/cached-round")).QuerySelector("[data-figure=responses]")!.TextContent.Trim().Replace('\u00a0', ' '));
     }

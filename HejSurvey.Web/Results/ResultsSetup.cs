@@ -6,7 +6,8 @@ namespace HejSurvey.Web.OpenResults;
 
 /// <summary>
 /// Results are read far more often than they change, so every results route is served from the output
-/// cache until new answers are committed (the response writer evicts <see cref="CacheTag"/>) or the
+/// cache until answers to a round with live results are committed (the response writer evicts
+/// <see cref="CacheTag"/>; answers to other open rounds change no results page), a round closes, or the
 /// publication of a round changes (the admin area evicts it too).
 /// </summary>
 public static class ResultsSetup

@@ -77,9 +77,10 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             try
             {
                 connection ??= database.Open();
-                var outcomes = WriteBatch(connection, batch);
-                // A refused submission may have closed its round, which changes what the results show as well.
-                if (resultsCache is not null && (outcomes.Contains(SubmitOutcome.Stored) || outcomes.Contains(SubmitOutcome.RoundClosed)))
+                var (outcomes, resultsChanged) = WriteBatch(connection, batch);
+                // Only answers to a round whose results are shown while it is open change a results page; a refused
+                // submission may have closed its round, which changes what the results show as well.
+                if (resultsCache is not null && (resultsChanged || outcomes.Contains(SubmitOutcome.RoundClosed)))
                 {
                     // Before anyone is answered, so a respondent who goes on to the results sees their answers counted.
                     await resultsCache.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
@@ -111,12 +112,14 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         connection?.Dispose();
     }
 
-    private SubmitOutcome[] WriteBatch(SqliteConnection connection, List<Pending> batch)
+    /// <summary>Stores what it can of the batch in one transaction; says whether a round whose results are shown got answers.</summary>
+    private (SubmitOutcome[] Outcomes, bool ResultsChanged) WriteBatch(SqliteConnection connection, List<Pending> batch)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(SwedishTime.FromUtc(now));
         var outcomes = new SubmitOutcome[batch.Count];
-        var open = new Dictionary<int, bool>();
+        var rounds = new Dictionary<int, (bool Accepts, bool ShowsResults)>();
+        var resultsChanged = false;
         var seen = new HashSet<(int, string)>();
         var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
         var themeSums = new Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)>();
@@ -131,12 +134,12 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         for (var i = 0; i < batch.Count; i++)
         {
             var response = batch[i].Response;
-            if (!open.TryGetValue(response.RoundId, out var accepts))
+            if (!rounds.TryGetValue(response.RoundId, out var round))
             {
-                accepts = open[response.RoundId] = AcceptsAnswers(connection, transaction, response.RoundId, now);
+                round = rounds[response.RoundId] = ReadRound(connection, transaction, response.RoundId, now);
             }
             var key = Text(response.IdempotencyKey);
-            if (!accepts)
+            if (!round.Accepts)
             {
                 outcomes[i] = SubmitOutcome.RoundClosed;
                 continue;
@@ -166,11 +169,12 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             seen.Add((response.RoundId, response.RespondentHash));
             stored[response.RoundId] = stored.GetValueOrDefault(response.RoundId) + 1;
             outcomes[i] = SubmitOutcome.Stored;
+            resultsChanged |= round.ShowsResults;
         }
 
         SaveTallies(connection, transaction, answerCounts, themeSums, stored);
         transaction.Commit();
-        return outcomes;
+        return (outcomes, resultsChanged);
     }
 
     /// <summary>Adds one response to the tallies of everyone ("") and of each background group it belongs to.</summary>
@@ -287,19 +291,22 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Whether the round takes answers now; a round whose close time has passed is closed here and then.</summary>
-    private static bool AcceptsAnswers(SqliteConnection connection, SqliteTransaction transaction, int roundId, DateTime now)
+    /// <summary>
+    /// Whether the round takes answers now, and whether its results are shown while it is open (published with live
+    /// results); a round whose close time has passed is closed here and then.
+    /// </summary>
+    private static (bool Accepts, bool ShowsResults) ReadRound(SqliteConnection connection, SqliteTransaction transaction, int roundId, DateTime now)
     {
-        using var read = Command(connection, transaction, "SELECT State, ClosesAt FROM Rounds WHERE Id = $round;", "$round");
+        using var read = Command(connection, transaction, "SELECT State, ClosesAt, IsPublished AND LiveResults FROM Rounds WHERE Id = $round;", "$round");
         read.Parameters["$round"].Value = roundId;
         using var reader = read.ExecuteReader();
         if (!reader.Read() || (RoundState)reader.GetInt32(0) != RoundState.Open)
         {
-            return false;
+            return (false, false);
         }
         if (reader.IsDBNull(1) || reader.GetDateTime(1) > now)
         {
-            return true;
+            return (true, reader.GetBoolean(2));
         }
         reader.Close();
         using var close = Command(connection, transaction,
@@ -319,7 +326,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             audit.Parameters["$round"].Value = roundId;
             audit.ExecuteNonQuery();
         }
-        return false;
+        return (false, false);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
