@@ -168,22 +168,28 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         var browser = await site.SignedInAsync("data-backup");
         var before = Directory.GetFiles(Path.GetTempPath(), "hejsurvey-backup-*").Length;
         using var stop = new CancellationTokenSource();
+        var stored = 0;
         var during = Task.Run(async () =>
         {
-            var stored = 0;
             while (!stop.IsCancellationRequested)
             {
                 using var answer = await SurveyJourneyTests.AnswerAsync(site.Browser(), "data-backup", SurveyJourneyTests.CompleteAnswers());
-                stored++;
+                Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+                Interlocked.Increment(ref stored);
             }
-            return stored;
         });
+        // The backup starts only once answers are arriving, and the answers go on until it has been sent.
+        await WaitForAsync(() => Volatile.Read(ref stored) >= 1);
+        var committedBefore = await CountAsync();
 
         using var response = await browser.GetAsync("/admin/backup");
-        var backup = Path.Combine(Path.GetTempPath(), $"data-backup-test-{Guid.NewGuid():N}.db");
-        await File.WriteAllBytesAsync(backup, await response.Content.ReadAsByteArrayAsync());
+        var storedWhileBackingUp = Volatile.Read(ref stored);
+        await WaitForAsync(() => Volatile.Read(ref stored) > storedWhileBackingUp);
         await stop.CancelAsync();
         await during;
+        var committedAfter = await CountAsync();
+        var backup = Path.Combine(Path.GetTempPath(), $"data-backup-test-{Guid.NewGuid():N}.db");
+        await File.WriteAllBytesAsync(backup, await response.Content.ReadAsByteArrayAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/vnd.sqlite3", response.Content.Headers.ContentType?.MediaType);
@@ -195,7 +201,9 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
             Assert.Equal("ok", await Scalar<string>(copy, "PRAGMA integrity_check;"));
             var inBackup = await Scalar<long>(copy, "SELECT count(*) FROM Responses r JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';");
             var counted = await Scalar<long>(copy, "SELECT ResponseCount FROM Rounds WHERE Slug = 'data-backup';");
-            Assert.InRange(inBackup, 3, long.MaxValue);
+            // Every response committed before the backup began, none that was not committed by its end.
+            Assert.InRange(inBackup, committedBefore, committedAfter);
+            Assert.True(committedAfter > committedBefore, "answers were stored while the backup was taken");
             // A consistent snapshot: the count kept with the responses agrees with the responses in the copy.
             Assert.Equal(inBackup, counted);
             Assert.Equal(inBackup * Keys.Length, await Scalar<long>(copy, "SELECT count(*) FROM Answers a JOIN Responses r ON r.Id = a.ResponseId JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';"));
@@ -223,6 +231,23 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         var first = page.QuerySelectorAll("#audit tbody tr").First(r => r.Children[1].TextContent == "data-audit");
         Assert.Equal((AuditAction.Download, "data-audit/codebook.csv"), (first.Children[2].TextContent, first.Children[3].TextContent));
         Assert.Empty(page.QuerySelectorAll("#audit form"));
+    }
+
+    private async Task<int> CountAsync()
+    {
+        await using var db = site.Db();
+        var round = await db.Rounds.SingleAsync(r => r.Slug == "data-backup");
+        return await db.Responses.CountAsync(r => r.RoundId == round.Id);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the answers did not arrive");
+            await Task.Delay(10);
+        }
     }
 
     private static async Task<T> Scalar<T>(SqliteConnection connection, string sql)
