@@ -229,34 +229,49 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
     {
         var browser = await site.SignedInAsync("rounds-race");
         var round = await site.CreateRoundAsync("rounds-race");
-        var respondents = Enumerable.Range(0, 40).Select(_ => site.Browser()).ToList();
-        var forms = new List<Dictionary<string, string>>();
-        foreach (var respondent in respondents)
-        {
-            forms.Add(HtmlForm.HiddenFields(await respondent.GetPageAsync("/survey/rounds-race")));
-        }
-
         var closeToken = (await browser.GetPageAsync("/admin/rounds/rounds-race")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var posted = new System.Collections.Concurrent.ConcurrentQueue<HttpStatusCode>();
+        var storedSoFar = 0;
 
-        // Submissions spread over ~400 ms, the close posted in the middle of them.
-        var submissions = respondents.Select((respondent, i) => Task.Run(async () =>
+        // Four new respondents at a time, each getting the form and posting it, until the round turns them away:
+        // the stream of submissions runs from before the close until after it, whatever the timing.
+        var respondents = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            await Task.Delay(10 * i);
-            using var response = await respondent.PostFormAsync("/survey/rounds-race", forms[i].Concat(SurveyJourneyTests.CompleteAnswers()));
-            return response.StatusCode;
+            for (var n = 0; n < 1000; n++)
+            {
+                var respondent = site.Browser();
+                using var form = await respondent.GetAsync("/survey/rounds-race");
+                if (form.StatusCode == HttpStatusCode.Gone)
+                {
+                    return;
+                }
+                var fields = HtmlForm.HiddenFields(await HtmlForm.ParseAsync(form));
+                using var response = await respondent.PostFormAsync("/survey/rounds-race", fields.Concat(SurveyJourneyTests.CompleteAnswers()));
+                posted.Enqueue(response.StatusCode);
+                if (response.StatusCode != HttpStatusCode.Redirect)
+                {
+                    return;
+                }
+                Interlocked.Increment(ref storedSoFar);
+            }
         })).ToList();
-        await Task.Delay(120);
+        for (var waited = 0; Volatile.Read(ref storedSoFar) < 5; waited++)
+        {
+            Assert.True(waited < 3000, "no submission was stored before the close");
+            await Task.Delay(10);
+        }
         using (var close = await browser.PostFormAsync("/admin/rounds/rounds-race?handler=Close", [new("__RequestVerificationToken", closeToken)]))
         {
             Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         }
-        var statuses = await Task.WhenAll(submissions);
+        await Task.WhenAll(respondents);
 
-        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Redirect, HttpStatusCode.Gone }));
+        Assert.All(posted, s => Assert.Contains(s, new[] { HttpStatusCode.Redirect, HttpStatusCode.Gone }));
         await using var db = site.Db();
         var stored = await db.Responses.CountAsync(r => r.RoundId == round.Id);
-        Assert.Equal(statuses.Count(s => s == HttpStatusCode.Redirect), stored);
+        Assert.Equal(posted.Count(s => s == HttpStatusCode.Redirect), stored);
         Assert.Equal(stored, (await site.RoundAsync("rounds-race")).ResponseCount);
+        Assert.Equal(RoundState.Closed, (await site.RoundAsync("rounds-race")).State);
     }
 
     private async Task ExpectChangeAsync(HttpClient browser, string handler, (string, string)? field = null, string slug = "rounds-life")
