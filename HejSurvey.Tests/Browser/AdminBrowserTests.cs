@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Survey;
@@ -136,14 +135,7 @@ public sealed class AdminBrowserTests(BrowserSite browser)
     private async Task AssertRowsMatchTheDatabaseAsync(Round round, byte[] content)
     {
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, content[..3]);
-        var rows = new List<string[]>();
-        using (var csv = CsvReader.Create(content[3..], CsvReaderOptions.Default with { HasHeader = false }))
-        {
-            while (csv.Read())
-            {
-                rows.Add(csv.Current.ToArray());
-            }
-        }
+        var rows = CsvTable.Lines(content);
 
         await using var db = browser.Site.Db();
         var stored = await db.Responses.AsNoTracking().Include(r => r.Answers).Where(r => r.RoundId == round.Id).OrderBy(r => r.Id).ToListAsync();
