@@ -43,6 +43,23 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
     public Task<string> FocusedAsync() => page.EvaluateAsync<string>(
         "() => { const e = document.activeElement; if (!e) return ''; return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[' + e.name + '=' + (e.value ?? '') + ']' : ''); }");
 
+    /// <summary>Presses Tab until the described element (as <see cref="FocusedAsync"/> names it) has focus.</summary>
+    public async Task TabToAsync(string target)
+    {
+        var seen = new List<string>();
+        for (var presses = 0; presses < 80; presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await FocusedAsync();
+            if (focused == target)
+            {
+                return;
+            }
+            seen.Add(focused);
+        }
+        Assert.Fail($"Tab never reached {target}; it went through {string.Join(", ", seen.Distinct())}.");
+    }
+
     /// <summary>Fails with the rule, its help text and the offending elements if axe finds any WCAG 2.1 A/AA violation.</summary>
     public async Task AssertAccessibleAsync()
     {
