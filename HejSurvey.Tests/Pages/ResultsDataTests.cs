@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HejSurvey.Tests.Pages;
 
@@ -151,7 +154,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
-    public async Task Live_results_move_on_only_once_at_least_the_minimum_group_size_has_answered_since()
+    public async Task Live_results_move_in_steps_of_the_minimum_group_size_and_trail_the_answers_by_as_much()
     {
         var round = await site.CreateRoundAsync("live-steps", RoundState.Open, published: true, live: true);
         var browser = site.Browser();
@@ -163,18 +166,31 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
             return api.GetProperty("round").GetProperty("responses").GetInt32();
         }
 
+        // The first version is the round as it opened; the state at 10 answers is kept for later.
         await site.SubmitAsync(round, Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(orgtype: 1)));
-        Assert.Equal(10, await ShownAsync());
+        Assert.Equal(0, await ShownAsync());
 
-        // One more answer would be readable by subtracting the two versions: the results stay as they were.
+        // Showing the state at 10 now would let the final results, or the next version, differ from it by one answer.
         await site.SubmitAsync(round, [ResultsSite.Answer(statements: 5, orgtype: 2)]);
-        Assert.Equal(10, await ShownAsync("en"));
+        Assert.Equal(0, await ShownAsync("en"));
         await site.SubmitAsync(round, Enumerable.Range(0, 3).Select(_ => ResultsSite.Answer(orgtype: 2)));
-        Assert.Equal(10, await ShownAsync());
+        Assert.Equal(0, await ShownAsync());
 
-        // Five since the last version: now the difference covers a whole minimum group.
+        // Five more since the state at 10 was kept: it is shown, and the state at 15 is kept for the next step.
         await site.SubmitAsync(round, [ResultsSite.Answer(orgtype: 2)]);
+        Assert.Equal(10, await ShownAsync());
+        await site.SubmitAsync(round, Enumerable.Range(0, 4).Select(_ => ResultsSite.Answer(orgtype: 3)));
+        Assert.Equal(10, await ShownAsync());
+        await site.SubmitAsync(round, [ResultsSite.Answer(orgtype: 3)]);
         Assert.Equal(15, await ShownAsync());
+
+        // Closed, the round shows its final results, at least five answers from any version shown before.
+        await using (var db = site.Db())
+        {
+            await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(set => set.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, DateTime.UtcNow));
+        }
+        await site.Services.GetRequiredService<IOutputCacheStore>().EvictByTagAsync(ResultsSetup.CacheTag, default);
+        Assert.Equal(20, await ShownAsync());
     }
 
     [Fact]
@@ -241,7 +257,8 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         }
         Assert.Equal(600, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
 
-        // And the published share equals the share recounted from the answers.
+        // And, once the round has closed, the published share equals the share recounted from the answers.
+        await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(set => set.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, DateTime.UtcNow));
         var api = JsonDocument.Parse(await site.Browser().GetStringAsync("/api/rounds/recount/results")).RootElement;
         var drive = byResponse.Select(r => r["lead_drive"]).Where(v => v > 0).ToList();
         var everyone = api.GetProperty("groups")[0].GetProperty("statements").GetProperty("lead_drive");

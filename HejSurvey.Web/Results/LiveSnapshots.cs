@@ -5,33 +5,54 @@ using HejSurvey.Web.Survey;
 namespace HejSurvey.Web.OpenResults;
 
 /// <summary>
-/// Live results of an open round move on only in steps of at least the minimum group size. Were they recomputed at
-/// every commit, a reader who saw the count go from 37 to 38 could subtract the two versions and read one person's
-/// answers and background, whatever the suppression of small groups. So an open round's results are kept, and
-/// computed afresh only once <see cref="SurveyOptions.MinGroupSize"/> more responses have come in since; any
-/// difference between two versions then covers at least that many people. A closed round is always computed afresh.
+/// Live results of an open round show an earlier state of the round, never the latest one. Were they recomputed at every
+/// commit, a reader who saw the count go from 37 to 38 could subtract the two versions and read one person's answers and
+/// background, whatever the suppression of small groups; and were the latest version shown, the final results at the
+/// close could differ from it by a single answer. So a round's next version is computed only once
+/// <see cref="SurveyOptions.MinGroupSize"/> (k) responses have come in since the version shown, and it is shown only
+/// once k more have come in since it was computed. Any two versions a reader can see, the final results included, are
+/// then at least k responses apart. Until a first version is due, and after a restart, the version shown is the
+/// round's state at its opening: no responses.
 /// </summary>
-public sealed class LiveSnapshots
+public sealed class LiveSnapshots : IDisposable
 {
-    private readonly ConcurrentDictionary<int, RoundResults> kept = new();
+    private sealed record Versions(RoundResults Shown, RoundResults? Next);
 
-    /// <summary>The results kept for an open round, while fewer than <paramref name="minGroupSize"/> responses have come since.</summary>
-    public RoundResults? Kept(PublishedRound round, int minGroupSize) =>
-        round.State == RoundState.Open && kept.TryGetValue(round.Id, out var results) && round.Responses - results.Round.Responses < minGroupSize
-            ? results
-            : null;
+    private readonly ConcurrentDictionary<int, Versions> rounds = new();
 
-    /// <summary>Keeps the results of an open round; forgets those of a round that has closed.</summary>
-    public RoundResults Keep(RoundResults results)
+    // Versions move on one request at a time: two requests computing the next version at once could otherwise show two
+    // versions less than k apart. Live rounds are few and their pages come from the output cache, so one lock will do.
+    private readonly SemaphoreSlim moving = new(1, 1);
+
+    /// <summary>
+    /// The version of an open round's results to show now, the round read in the same transaction as
+    /// <paramref name="compute"/> reads its tallies; <paramref name="opening"/> is the round with no responses.
+    /// </summary>
+    public async Task<RoundResults> ShowAsync(PublishedRound round, int minGroupSize, RoundResults opening, Func<Task<RoundResults>> compute)
     {
-        if (results.Round.State == RoundState.Open)
+        await moving.WaitAsync();
+        try
         {
-            kept[results.Round.Id] = results;
+            var versions = rounds.GetValueOrDefault(round.Id) ?? new Versions(opening, null);
+            if (versions.Next is { } next && round.Responses >= next.Round.Responses + minGroupSize)
+            {
+                versions = new Versions(next, null);
+            }
+            if (versions.Next is null && round.Responses >= versions.Shown.Round.Responses + minGroupSize)
+            {
+                versions = versions with { Next = await compute() };
+            }
+            rounds[round.Id] = versions;
+            return versions.Shown;
         }
-        else
+        finally
         {
-            kept.TryRemove(results.Round.Id, out _);
+            moving.Release();
         }
-        return results;
     }
+
+    /// <summary>Forgets the versions of a round that has closed: its results are final and computed in full.</summary>
+    public void Forget(int roundId) => rounds.TryRemove(roundId, out _);
+
+    public void Dispose() => moving.Dispose();
 }

@@ -91,22 +91,27 @@ public sealed record RoundResults(
         {
             return null;
         }
-        if (live.Kept(round, minGroupSize) is { } kept)
-        {
-            return kept;
-        }
         var questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
-        var answerTallies = await db.AnswerTallies.AsNoTracking()
-            .Where(t => t.RoundId == round.Id)
-            .Select(t => new { t.GroupKey, t.QuestionKey, t.Value, t.Count })
-            .ToListAsync(cancellationToken);
-        var themeTallies = await db.ThemeTallies.AsNoTracking()
-            .Where(t => t.RoundId == round.Id)
-            .ToListAsync(cancellationToken);
-
-        var counts = answerTallies.ToDictionary(t => (t.GroupKey, t.QuestionKey, t.Value), t => t.Count);
-        var themes = themeTallies.ToDictionary(t => (t.GroupKey, t.ThemeKey));
-        return live.Keep(Compute(round, questionnaire, minGroupSize, counts, themes));
+        async Task<RoundResults> ComputeAsync()
+        {
+            var answerTallies = await db.AnswerTallies.AsNoTracking()
+                .Where(t => t.RoundId == round.Id)
+                .Select(t => new { t.GroupKey, t.QuestionKey, t.Value, t.Count })
+                .ToListAsync(cancellationToken);
+            var themeTallies = await db.ThemeTallies.AsNoTracking()
+                .Where(t => t.RoundId == round.Id)
+                .ToListAsync(cancellationToken);
+            var counts = answerTallies.ToDictionary(t => (t.GroupKey, t.QuestionKey, t.Value), t => t.Count);
+            var themes = themeTallies.ToDictionary(t => (t.GroupKey, t.ThemeKey));
+            return Compute(round, questionnaire, minGroupSize, counts, themes);
+        }
+        if (round.State == RoundState.Open)
+        {
+            var opening = Compute(round with { Responses = 0 }, questionnaire, minGroupSize, new Dictionary<(string, string, int), long>(), new Dictionary<(string, string), ThemeTally>());
+            return await live.ShowAsync(round, minGroupSize, opening, ComputeAsync);
+        }
+        live.Forget(round.Id);
+        return await ComputeAsync();
     }
 
     /// <summary>The figures from the tallies: counts by (group, question, value) and theme sums by (group, theme).</summary>
