@@ -67,6 +67,21 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
     }
 
     [Fact]
+    public async Task The_thank_you_page_is_the_same_for_everyone_of_a_language_and_comes_from_the_cache()
+    {
+        var round = await site.CreateRoundAsync("journey-thanks");
+        using var first = await site.Browser().GetAsync($"/survey/{round.Slug}/thanks");
+        using var second = await site.Browser().GetAsync($"/survey/{round.Slug}/thanks");
+        using var english = await site.Browser().GetAsync($"/survey/{round.Slug}/thanks?culture=en");
+
+        Assert.False(first.Headers.Contains("Set-Cookie"));
+        Assert.True(second.Headers.Age.HasValue, "the second respondent's page came from the cache");
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.False(english.Headers.Age.HasValue);
+        Assert.Contains("Thank you for your answers", await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_form_shows_every_question_as_a_fieldset_grouped_by_theme_with_progress()
     {
         var round = await site.CreateRoundAsync("journey-form");
