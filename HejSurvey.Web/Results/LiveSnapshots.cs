@@ -11,12 +11,12 @@ namespace HejSurvey.Web.OpenResults;
 /// close could differ from it by a single answer. So a round's next version is computed only once
 /// <see cref="SurveyOptions.MinGroupSize"/> (k) responses have come in since the version shown, and it is shown only
 /// once k more have come in since it was computed. Any two versions a reader can see, the final results included, are
-/// then at least k responses apart. Until a first version is due, and after a restart, the version shown is the
-/// round's state at its opening: no responses.
+/// then at least k responses apart. Until a first version is due, and after a restart, there is none to show: the
+/// caller shows the round's state at its opening, no responses.
 /// </summary>
 public sealed class LiveSnapshots : IDisposable
 {
-    private sealed record Versions(RoundResults Shown, RoundResults? Next);
+    private sealed record Versions(RoundResults? Shown, RoundResults? Next);
 
     private readonly ConcurrentDictionary<int, Versions> rounds = new();
 
@@ -25,20 +25,20 @@ public sealed class LiveSnapshots : IDisposable
     private readonly SemaphoreSlim moving = new(1, 1);
 
     /// <summary>
-    /// The version of an open round's results to show now, the round read in the same transaction as
-    /// <paramref name="compute"/> reads its tallies; <paramref name="opening"/> is the round with no responses.
+    /// The version of an open round's results to show now, null while there is none yet; the round is read in the same
+    /// transaction as <paramref name="compute"/> reads its tallies.
     /// </summary>
-    public async Task<RoundResults> ShowAsync(PublishedRound round, int minGroupSize, RoundResults opening, Func<Task<RoundResults>> compute)
+    public async Task<RoundResults?> ShowAsync(PublishedRound round, int minGroupSize, Func<Task<RoundResults>> compute)
     {
         await moving.WaitAsync();
         try
         {
-            var versions = rounds.GetValueOrDefault(round.Id) ?? new Versions(opening, null);
+            var versions = rounds.GetValueOrDefault(round.Id) ?? new Versions(null, null);
             if (versions.Next is { } next && round.Responses >= next.Round.Responses + minGroupSize)
             {
                 versions = new Versions(next, null);
             }
-            if (versions.Next is null && round.Responses >= versions.Shown.Round.Responses + minGroupSize)
+            if (versions.Next is null && round.Responses >= (versions.Shown?.Round.Responses ?? 0) + minGroupSize)
             {
                 versions = versions with { Next = await compute() };
             }

@@ -107,8 +107,8 @@ public sealed record RoundResults(
         }
         if (round.State == RoundState.Open)
         {
-            var opening = Compute(round with { Responses = 0 }, questionnaire, minGroupSize, new Dictionary<(string, string, int), long>(), new Dictionary<(string, string), ThemeTally>());
-            return await live.ShowAsync(round, minGroupSize, opening, ComputeAsync);
+            return await live.ShowAsync(round, minGroupSize, ComputeAsync)
+                ?? Compute(round with { Responses = 0 }, questionnaire, minGroupSize, new Dictionary<(string, string, int), long>(), new Dictionary<(string, string), ThemeTally>());
         }
         live.Forget(round.Id);
         return await ComputeAsync();
