@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using HejSurvey.Tests.Pages;
+using HejSurvey.Web.Admin;
+using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
+using Microsoft.EntityFrameworkCore;
+
+namespace HejSurvey.Tests.Programs;
+
+/// <summary>
+/// The labelled downloads opened with the programs analysts use: PSPP runs responses.sps on responses.csv, Rscript
+/// runs responses.R, and what each of them reads is compared with the answers stored in the database.
+/// </summary>
+[Trait("Category", InstalledProgram.Trait)]
+public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+{
+    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly string[] Keys = [.. Questionnaire.ChoiceKeys];
+
+    /// <summary>Free texts that a careless program would break: quotes, commas, Swedish letters, formulas, a line break.</summary>
+    public static readonly string?[] FreeTexts =
+    [
+        "Åsa på kontoret: \"mer tid\", tack – öppna data!",
+        "=HYPERLINK(\"http://evil.example\",\"klicka\")",
+        null,
+        "+46 70 123 45 67; @ledningen",
+        "Första raden\nandra raden",
+    ];
+
+    /// <summary>Respondents answering through the survey form: every value of the scale, "don't know" included.</summary>
+    internal static async Task AnswerAsync(AdminSiteFactory site, string slug)
+    {
+        await site.CreateRoundAsync(slug);
+        for (var person = 0; person < FreeTexts.Length; person++)
+        {
+            var answers = new Dictionary<string, string>();
+            for (var k = 0; k < Keys.Length; k++)
+            {
+                var background = Questionnaire.Background.FirstOrDefault(b => b.Key == Keys[k]);
+                answers[Keys[k]] = background is null
+                    ? ((person + k) % 6).ToString(CultureInfo.InvariantCulture)
+                    : background.Options[person % background.Options.Count].Value.ToString(CultureInfo.InvariantCulture);
+            }
+            if (FreeTexts[person] is { } text)
+            {
+                answers[Questionnaire.FreeText.Key] = text;
+            }
+            using var response = await SurveyJourneyTests.AnswerAsync(site.Browser(), slug, answers);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+    }
+
+    /// <summary>The stored responses of the round, in export order, as the database holds them.</summary>
+    internal static async Task<List<Response>> StoredAsync(AdminSiteFactory site, string slug)
+    {
+        await using var db = site.Db();
+        var round = await db.Rounds.SingleAsync(r => r.Slug == slug);
+        return await db.Responses.AsNoTracking().Include(r => r.Answers).Where(r => r.RoundId == round.Id).OrderBy(r => r.Id).ToListAsync();
+    }
+
+    /// <summary>A free-text answer as the CSV holds it: on one line, and a leading formula character made harmless.</summary>
+    internal static string CsvText(string? stored) =>
+        ResponseExport.OneLine(stored) is { Length: > 0 } text && "=+-@".Contains(text[0], StringComparison.Ordinal) ? "'" + text : ResponseExport.OneLine(stored) ?? "";
+
+    private async Task<string> DownloadAsync(HttpClient browser, string slug, string folder, string file)
+    {
+        using var response = await browser.GetAsync($"/admin/rounds/{slug}/{file}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var name = response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+        Assert.Equal($"{slug}-{file}", name);
+        await File.WriteAllBytesAsync(Path.Combine(folder, name!), await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains(await site.AuditAsync(), a => a.Action == AuditAction.Download && a.Detail == $"{slug}/{file}");
+        return name!;
+    }
+
+    [Fact]
+    public async Task PSPP_opens_the_responses_with_every_variable_label_value_label_and_dont_know_as_missing()
+    {
+        const string slug = "labelled-pspp";
+        await AnswerAsync(site, slug);
+        var browser = await site.SignedInAsync(slug);
+        var folder = InstalledProgram.Folder();
+        await DownloadAsync(browser, slug, folder, "responses.csv");
+        var syntax = await DownloadAsync(browser, slug, folder, "responses.sps");
+        Assert.Contains($"{Questionnaire.Key} version {Questionnaire.Version}", await File.ReadAllTextAsync(Path.Combine(folder, syntax)), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(folder, "check.sps"), $"""
+            INSERT FILE='{syntax}' ENCODING='UTF-8'.
+            DISPLAY DICTIONARY.
+            SAVE TRANSLATE /OUTFILE='read-by-pspp.csv' /TYPE=CSV /FIELDNAMES /REPLACE.
+
+            """);
+
+        var output = await InstalledProgram.RunOkAsync("pspp", folder, "-o", "dictionary.csv", "check.sps");
+
+        var dictionary = await File.ReadAllTextAsync(Path.Combine(folder, "dictionary.csv"));
+        Assert.DoesNotContain("error", dictionary + output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("warning", dictionary + output, StringComparison.OrdinalIgnoreCase);
+        // PSPP's CSV output: one table after another, each headed "Table: …", with a blank line between them.
+        var tables = dictionary.ReplaceLineEndings("\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .ToDictionary(t => t[..t.IndexOf('\n', StringComparison.Ordinal)], t => CsvTable.Lines(System.Text.Encoding.UTF8.GetBytes(t[(t.IndexOf('\n', StringComparison.Ordinal) + 1)..])));
+        var variables = tables["Table: Variables"].Skip(1).ToDictionary(v => v[0]);
+        var valueLabels = new List<(string Variable, string Value, string Label)>();
+        foreach (var line in tables["Table: Value Labels"].Skip(1).Where(l => l.Length == 3))
+        {
+            valueLabels.Add((line[0].Length > 0 ? line[0] : valueLabels[^1].Variable, line[1], line[2]));
+        }
+        var codebook = ResponseExport.Codebook(Questionnaire).ToList();
+        Assert.Equal(codebook.Select(c => c.Column), variables.Keys);
+        foreach (var entry in codebook)
+        {
+            var variable = variables[entry.Column];
+            Assert.Equal(entry.TextSv, variable[2]);
+            Assert.Equal(entry.Kind switch { "statement" => "Ordinal", "id" or "date" => "Scale", _ => "Nominal" }, variable[3]);
+            Assert.Equal(entry.Kind == "statement" ? "0" : "", variable[9]);
+            // Each value with its label, and "don't know" (0) marked as the user-missing value.
+            Assert.Equal(
+                entry.Values.Select(v => (v.Value == 0 && entry.Kind == "statement" ? "0[a]" : v.Value.ToString(CultureInfo.InvariantCulture), v.LabelSv)).Order(),
+                valueLabels.Where(l => l.Variable == entry.TextSv).Select(l => (l.Value, l.Label)).Order());
+        }
+        Assert.Equal("SDATE10", variables["date"][7]);
+
+        var read = CsvTable.Read(await File.ReadAllTextAsync(Path.Combine(folder, "read-by-pspp.csv")));
+        var stored = await StoredAsync(site, slug);
+        Assert.Equal(stored.Count, read.Count);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            Assert.Equal(stored[i].Id.ToString(CultureInfo.InvariantCulture), read[i]["id"].Trim());
+            Assert.Equal(stored[i].SubmittedOn.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture), read[i]["date"].Trim());
+            foreach (var answer in stored[i].Answers)
+            {
+                Assert.Equal(answer.Value.ToString(CultureInfo.InvariantCulture), read[i][answer.QuestionKey].Trim());
+            }
+            var freeText = CsvText(stored[i].FreeText);
+            Assert.Equal(freeText, read[i][Questionnaire.FreeText.Key].TrimEnd());
+        }
+    }
+}
