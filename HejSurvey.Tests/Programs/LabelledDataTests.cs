@@ -135,4 +135,59 @@ public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<Adm
             Assert.Equal(freeText, read[i][Questionnaire.FreeText.Key].TrimEnd());
         }
     }
+
+    [Fact]
+    public async Task R_reads_the_responses_as_labelled_factors_ordered_for_the_scale_with_dont_know_as_NA()
+    {
+        const string slug = "labelled-r";
+        await AnswerAsync(site, slug);
+        var browser = await site.SignedInAsync(slug);
+        var folder = InstalledProgram.Folder();
+        await DownloadAsync(browser, slug, folder, "responses.csv");
+        var script = await DownloadAsync(browser, slug, folder, "responses.R");
+        await File.WriteAllTextAsync(Path.Combine(folder, "check.R"), $$"""
+            source("{{script}}")
+            values <- data.frame(lapply(responses, as.character), check.names = FALSE)
+            utils::write.csv(values, "read-by-r.csv", row.names = FALSE, na = "<NA>", fileEncoding = "UTF-8")
+            columns <- data.frame(
+              column = names(responses),
+              class = vapply(responses, function(c) paste(class(c), collapse = " "), ""),
+              label = vapply(responses, function(c) attr(c, "label"), ""),
+              levels = vapply(responses, function(c) paste(levels(c), collapse = "|"), ""))
+            utils::write.csv(columns, "columns.csv", row.names = FALSE, fileEncoding = "UTF-8")
+            cat(attr(responses, "questionnaire"))
+
+            """);
+
+        var output = await InstalledProgram.RunOkAsync("Rscript", folder, "--vanilla", "check.R");
+
+        Assert.Equal($"{Questionnaire.Key} {Questionnaire.Version}", output.Trim());
+        var columns = CsvTable.Read(await File.ReadAllTextAsync(Path.Combine(folder, "columns.csv")));
+        var codebook = ResponseExport.Codebook(Questionnaire).ToList();
+        Assert.Equal(codebook.Select(c => c.Column), columns.Select(c => c["column"]));
+        foreach (var (entry, column) in codebook.Zip(columns))
+        {
+            Assert.Equal(entry.TextSv, column["label"]);
+            Assert.Equal(entry.Kind switch { "statement" => "ordered factor", "background" => "factor", "date" => "Date", "id" => "integer", _ => "character" }, column["class"]);
+            var levels = entry.Values.Where(v => entry.Kind != "statement" || v.Value != QuestionnaireDefinition.DontKnowValue).Select(v => v.LabelSv);
+            Assert.Equal(string.Join('|', levels), column["levels"]);
+        }
+
+        var read = CsvTable.Read(await File.ReadAllTextAsync(Path.Combine(folder, "read-by-r.csv")));
+        var stored = await StoredAsync(site, slug);
+        Assert.Equal(stored.Count, read.Count);
+        var labels = codebook.ToDictionary(c => c.Column, c => c.Values.ToDictionary(v => v.Value, v => v.LabelSv));
+        for (var i = 0; i < stored.Count; i++)
+        {
+            Assert.Equal(stored[i].Id.ToString(CultureInfo.InvariantCulture), read[i]["id"]);
+            Assert.Equal(stored[i].SubmittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), read[i]["date"]);
+            foreach (var answer in stored[i].Answers)
+            {
+                var isStatement = Questionnaire.Statements.Any(s => s.Key == answer.QuestionKey);
+                Assert.Equal(isStatement && answer.Value == QuestionnaireDefinition.DontKnowValue ? "<NA>" : labels[answer.QuestionKey][answer.Value], read[i][answer.QuestionKey]);
+            }
+            Assert.Equal(stored[i].FreeText is null ? "<NA>" : CsvText(stored[i].FreeText), read[i][Questionnaire.FreeText.Key]);
+        }
+        Assert.Contains(read, r => r["lead_drive"] == "<NA>");
+    }
 }
