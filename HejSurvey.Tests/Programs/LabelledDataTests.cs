@@ -190,4 +190,51 @@ public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<Adm
         }
         Assert.Contains(read, r => r["lead_drive"] == "<NA>");
     }
+
+    /// <summary>Every sheet of a workbook as LibreOffice Calc reads it, converted headless to CSV (UTF-8, values as shown).</summary>
+    internal static async Task<Dictionary<string, List<string[]>>> SheetsAsync(string folder, string workbook)
+    {
+        var output = Path.Combine(folder, "sheets");
+        // Comma, double quote, UTF-8, from line 1; cells as shown, not their formulas; -1: every sheet into its own file.
+        await InstalledProgram.RunOkAsync("soffice", folder, "--headless", "--norestore", "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", "--outdir", output, workbook);
+        var stem = Path.GetFileNameWithoutExtension(workbook);
+        return Directory.GetFiles(output, $"{stem}-*.csv").ToDictionary(
+            f => Path.GetFileNameWithoutExtension(f)[(stem.Length + 1)..],
+            f => CsvTable.Lines(File.ReadAllBytes(f)));
+    }
+
+    [Fact]
+    public async Task The_workbook_opens_in_LibreOffice_with_the_same_values_as_the_CSV_and_free_text_never_a_formula()
+    {
+        const string slug = "labelled-xlsx";
+        await AnswerAsync(site, slug);
+        var browser = await site.SignedInAsync(slug);
+        var folder = InstalledProgram.Folder();
+        var csv = CsvTable.Lines(await File.ReadAllBytesAsync(Path.Combine(folder, await DownloadAsync(browser, slug, folder, "responses.csv"))));
+        var codebookCsv = CsvTable.Lines(await File.ReadAllBytesAsync(Path.Combine(folder, await DownloadAsync(browser, slug, folder, "codebook.csv"))));
+        var workbook = await DownloadAsync(browser, slug, folder, "responses.xlsx");
+
+        var sheets = await SheetsAsync(folder, workbook);
+
+        Assert.Equal(["Kodbok", "Om filen", "Svar"], sheets.Keys.Order(StringComparer.Ordinal));
+        var cover = sheets["Om filen"];
+        Assert.Equal($"Omgång {slug}", cover[0][0]);
+        Assert.Contains(cover, line => line[0] == "Version av enkäten" && line[1] == $"{Questionnaire.Key} version {Questionnaire.Version}");
+        Assert.Contains(cover, line => line[0] == "Antal svar" && line[1] == FreeTexts.Length.ToString(CultureInfo.InvariantCulture));
+        Assert.Contains(cover, line => line[0].Contains("fritextsvar", StringComparison.Ordinal) && line[0].Contains("aldrig publiceras", StringComparison.Ordinal));
+
+        var data = sheets["Svar"];
+        Assert.Equal(csv.Count, data.Count);
+        Assert.Equal(csv[0], data[0]);
+        var stored = await StoredAsync(site, slug);
+        for (var i = 1; i < csv.Count; i++)
+        {
+            // Codes, ids and dates are the CSV's, cell by cell; the free text is the answer exactly as stored.
+            Assert.Equal(csv[i][..^1], data[i][..^1]);
+            Assert.Equal(stored[i - 1].FreeText ?? "", data[i][^1].ReplaceLineEndings("\n"));
+        }
+        Assert.Contains(data, line => line[^1] == "=HYPERLINK(\"http://evil.example\",\"klicka\")");
+        Assert.Equal(codebookCsv, sheets["Kodbok"]);
+    }
 }
