@@ -12,6 +12,7 @@ builder.WebHost.UseKestrelHttpsConfiguration();
 builder.AddSurveyData();
 builder.AddSiteLocalization();
 builder.AddSiteContact();
+builder.AddPublicOrigin();
 builder.AddRequestLimits();
 builder.AddResults();
 builder.AddAdmin();

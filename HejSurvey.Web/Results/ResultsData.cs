@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -69,10 +70,17 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The same table as data.csv, as an array of JSON objects.");
 
-        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, CancellationToken cancellationToken) =>
-                await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is { } round
-                    ? TypedResults.Text(OpenData.DataPackage(round).ToJsonString(Json), "application/json; charset=utf-8")
-                    : TypedResults.NotFound())
+        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is not { } round)
+                {
+                    return TypedResults.NotFound();
+                }
+                var questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
+                var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Value.Organisation, contact.Value.Email);
+                var package = OpenData.DataPackage(round, questionnaire, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime);
+                return TypedResults.Text(package.ToJsonString(Json), "application/json; charset=utf-8");
+            })
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");
     }
