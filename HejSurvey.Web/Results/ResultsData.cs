@@ -1,8 +1,10 @@
 using System.Text.Json;
+using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.OpenResults;
@@ -62,6 +64,19 @@ public static class ResultsData
             })
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("The results as a CSV table, one row per group and statement or theme; described by datapackage.json.");
+
+        data.MapGet("/results/{slug}/data.xlsx", async Task<Results<FileContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
+                {
+                    return TypedResults.NotFound();
+                }
+                var language = SpssSyntax.Language();
+                var workbook = await ResultsWorkbook.WriteAsync(results, language, PublicOrigin.For(context), contact.Value, text, cancellationToken);
+                return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{slug}.xlsx");
+            })
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .WithSummary("The same figures as data.csv as a workbook: a sheet about the data, then theme indices, statements and each breakdown; headings in the requested language.");
 
         data.MapGet("/results/{slug}/data.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
                 await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
