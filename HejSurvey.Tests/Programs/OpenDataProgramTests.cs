@@ -84,7 +84,7 @@ public sealed class OpenDataProgramTests(SiteFactory site) : IClassFixture<SiteF
         Assert.Contains(about, l => l[0].StartsWith("Kontakt:", StringComparison.Ordinal) && l[0].Contains("hej-digitalt@example.org", StringComparison.Ordinal));
         Assert.Contains(about, l => l[0].StartsWith(".. Uppgiften visas inte: gruppen har färre än 5 svarande", StringComparison.Ordinal));
 
-        string Percent(string share) => (double.Parse(share, CultureInfo.InvariantCulture) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        static string Percent(string share) => (double.Parse(share, CultureInfo.InvariantCulture) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         var statements = sheets["Påståenden"];
         Assert.Equal(["Grupp", "Tema", "Påstående", "Antal svar på skalan (n)", "Vet inte", "Andel som instämmer"], statements[0][..6]);
         foreach (var row in csv.Where(r => r["breakdown"] == "all" && r["kind"] == "statement"))
