@@ -50,6 +50,7 @@ app.UseOutputCache();
 app.MapLanguageSwitch();
 app.MapRazorPages();
 app.MapResultsData();
+app.MapCatalogue();
 app.MapAdmin();
 app.MapSurveyHealth();
 
