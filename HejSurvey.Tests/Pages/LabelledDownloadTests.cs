@@ -34,6 +34,39 @@ public sealed class LabelledDownloadTests(AdminSiteFactory site) : IClassFixture
         Assert.Equal(4, audit.Count(a => a.Action == AuditAction.Download && a.Detail!.StartsWith("labels-language/responses.", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task In_the_workbook_a_free_text_formula_is_a_text_cell_dates_and_codes_are_numbers_and_the_header_is_frozen()
+    {
+        var round = await site.CreateRoundAsync("labels-cells");
+        var answers = SurveyJourneyTests.CompleteAnswers();
+        answers["speedup"] = "=HYPERLINK(\"http://evil.example\",\"klicka\")";
+        using (var answered = await SurveyJourneyTests.AnswerAsync(site.Browser(), round.Slug, answers))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        }
+        var browser = await site.SignedInAsync("labels-cells");
+
+        var bytes = await browser.GetByteArrayAsync("/admin/rounds/labels-cells/responses.xlsx");
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes));
+        var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal))
+            .OrderBy(e => e.FullName, StringComparer.Ordinal)
+            .Select(e => { using var stream = e.Open(); return XDocument.Load(stream); }).ToList();
+        XNamespace x = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        Assert.Equal(3, sheets.Count);
+        // No formula anywhere in the workbook.
+        Assert.All(sheets, sheet => Assert.Empty(sheet.Descendants(x + "f")));
+        var data = sheets[1];
+        Assert.Equal("1", (string?)data.Descendants(x + "pane").Single().Attribute("ySplit"));
+        var cells = data.Descendants(x + "row").ElementAt(1).Elements(x + "c").ToList();
+        // The id, the date (a serial number with a date format) and every code are numbers; the free text is a string.
+        Assert.All(cells[..^1], c => Assert.Null((string?)c.Attribute("t")));
+        Assert.NotNull((string?)cells[1].Attribute("s"));
+        Assert.True(double.TryParse(cells[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var serial) && serial > 45000);
+        Assert.NotNull((string?)cells[^1].Attribute("t"));
+        Assert.Equal(answers["speedup"], cells[^1].Value);
+    }
+
     [Theory]
     [InlineData("/admin/rounds/labels-nowhere/responses.xlsx")]
     [InlineData("/admin/rounds/labels-nowhere/responses.sps")]
