@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.Extensions.Localization;
 
@@ -20,7 +21,7 @@ public static class RScript
             return Results.NotFound();
         }
         ResponseExport.SetDownload(context, "text/plain; charset=utf-8", $"{slug}-responses.R");
-        await context.Response.WriteAsync(Write(round.Slug, questionnaire, SpssSyntax.Language(), text), context.RequestAborted);
+        await context.Response.WriteAsync(Write(round.Slug, questionnaire, SiteLocalization.Language, text), context.RequestAborted);
         return Results.Empty;
     }
 

@@ -27,10 +27,8 @@ public static class ResponseWorkbook
             return Results.NotFound();
         }
         ResponseExport.SetDownload(context, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{slug}-responses.xlsx");
-        // .NET's zip archive, under the workbook, ends each sheet and the file with small synchronous writes (a known
-        // limit of ZipArchive on a stream that cannot seek); the rows themselves go out asynchronously.
         context.AllowSynchronousWrites();
-        var language = SpssSyntax.Language();
+        var language = SiteLocalization.Language;
         var cancel = context.RequestAborted;
         await using var workbook = await Spreadsheet.CreateNewAsync(context.Response.Body, new SpreadCheetahOptions
         {
@@ -116,23 +114,5 @@ public static class ResponseWorkbook
     {
         static string Day(DateTime? utc) => utc is { } value ? SwedishTime.FromUtc(value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
         return round.ClosedAt is null ? text["Öppnad {0}, ännu inte stängd", Day(round.OpenedAt)] : text["{0} – {1}", Day(round.OpenedAt), Day(round.ClosedAt)];
-    }
-
-    public static void AllowSynchronousWrites(this HttpContext context)
-    {
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
-        {
-            body.AllowSynchronousIO = true;
-        }
-    }
-
-    /// <summary>Column widths in characters, from the first column on.</summary>
-    public static WorksheetOptions Widths(this WorksheetOptions options, params double[] widths)
-    {
-        for (var i = 0; i < widths.Length; i++)
-        {
-            options.Column(i + 1).Width = widths[i];
-        }
-        return options;
     }
 }

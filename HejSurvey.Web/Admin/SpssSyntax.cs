@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.Extensions.Localization;
 
@@ -10,7 +11,8 @@ namespace HejSurvey.Web.Admin;
 /// responses.sps: SPSS syntax that reads the round's responses.csv and labels it, so that SPSS and PSPP open a fully
 /// labelled dataset: variable labels, value labels, measurement levels, and "don't know" as a user-missing value.
 /// Syntax rather than a .sav file: no maintained .NET library writes .sav, the syntax is plain text an analyst can read
-/// and change, and both SPSS and PSPP run it; it reads the very same CSV that the other tools get.
+/// and change, and both SPSS and PSPP run it; it reads the very same CSV that the other tools get. The labels come in
+/// the language the admin reads the site in.
 /// </summary>
 public static class SpssSyntax
 {
@@ -25,12 +27,9 @@ public static class SpssSyntax
             return Results.NotFound();
         }
         ResponseExport.SetDownload(context, "text/plain; charset=utf-8", $"{slug}-responses.sps");
-        await context.Response.WriteAsync(Write(round.Slug, questionnaire, Language(), text), context.RequestAborted);
+        await context.Response.WriteAsync(Write(round.Slug, questionnaire, SiteLocalization.Language, text), context.RequestAborted);
         return Results.Empty;
     }
-
-    /// <summary>The labels come in the language the admin reads the site in (Swedish unless English is chosen).</summary>
-    public static string Language() => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "sv";
 
     public static string Write(string slug, QuestionnaireDefinition questionnaire, string language, IStringLocalizer<Text> text)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
@@ -71,7 +70,7 @@ public static class ResultsData
                 {
                     return TypedResults.NotFound();
                 }
-                var language = SpssSyntax.Language();
+                var language = SiteLocalization.Language;
                 var workbook = await ResultsWorkbook.WriteAsync(results, language, PublicOrigin.For(context), contact.Value, text, cancellationToken);
                 return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{slug}.xlsx");
             })

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HejSurvey.Web.Admin;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.Extensions.Localization;
 using SpreadCheetah;
@@ -23,7 +23,7 @@ public static class ResultsWorkbook
     /// <summary>Statistics Sweden's symbol for "nothing to report".</summary>
     public const string NothingToCompute = "–";
 
-    public static async Task<byte[]> WriteAsync(RoundResults results, string language, string origin, Site.ContactOptions contact, IStringLocalizer<Text> text, CancellationToken cancel)
+    public static async Task<byte[]> WriteAsync(RoundResults results, string language, string origin, ContactOptions contact, IStringLocalizer<Text> text, CancellationToken cancel)
     {
         var round = results.Round;
         var questionnaire = results.Questionnaire;
@@ -153,7 +153,7 @@ public static class ResultsWorkbook
 
     private static string Period(PublishedRound round)
     {
-        static string Day(DateTime? utc) => utc is { } value ? Site.SwedishTime.FromUtc(value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…";
+        static string Day(DateTime? utc) => utc is { } value ? SwedishTime.FromUtc(value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…";
         return $"{Day(round.OpenedAt)} – {Day(round.ClosedAt)}";
     }
 }
