@@ -87,19 +87,23 @@ public static class SpssSyntax
         Line(".");
         if (statements.Count > 0)
         {
-            Line($"MISSING VALUES {string.Join(' ', statements)} ({QuestionnaireDefinition.DontKnowValue.ToString(CultureInfo.InvariantCulture)}).");
+            Line($"MISSING VALUES {Names(statements)} ({QuestionnaireDefinition.DontKnowValue.ToString(CultureInfo.InvariantCulture)}).");
         }
         var levels = new List<string> { $"{names[0]} (SCALE)" };
         if (statements.Count > 0)
         {
-            levels.Add($"{string.Join(' ', statements)} (ORDINAL)");
+            levels.Add($"{Names(statements)} (ORDINAL)");
         }
-        levels.Add($"{string.Join(' ', background.Select(b => b.name).Append(names[^1]))} (NOMINAL)");
-        Line($"VARIABLE LEVEL {string.Join(" /", levels)}.");
+        levels.Add($"{Names([.. background.Select(b => b.name), names[^1]])} (NOMINAL)");
+        Line($"VARIABLE LEVEL {string.Join("\n  /", levels)}.");
         Line($"FORMATS {names[1]} (SDATE10).");
         Line("EXECUTE.");
         return s.ToString();
     }
+
+    /// <summary>A list of variable names, eight to a line, so that no line grows past what older SPSS versions read.</summary>
+    private static string Names(IReadOnlyList<string> names) =>
+        string.Join("\n   ", names.Chunk(8).Select(chunk => string.Join(' ', chunk)));
 
     /// <summary>A string in SPSS syntax: double quotes, a quote inside doubled; line breaks become spaces.</summary>
     private static string Quote(string value) =>
