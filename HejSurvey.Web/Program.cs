@@ -12,6 +12,7 @@ builder.WebHost.UseKestrelHttpsConfiguration();
 builder.AddSurveyData();
 builder.AddSiteLocalization();
 builder.AddSiteContact();
+builder.AddPublicOrigin();
 builder.AddRequestLimits();
 builder.AddResults();
 builder.AddAdmin();
@@ -49,6 +50,7 @@ app.UseOutputCache();
 app.MapLanguageSwitch();
 app.MapRazorPages();
 app.MapResultsData();
+app.MapCatalogue();
 app.MapAdmin();
 app.MapSurveyHealth();
 

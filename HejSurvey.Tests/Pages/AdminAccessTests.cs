@@ -29,6 +29,9 @@ public sealed class AdminAccessTests(AdminSiteFactory site) : IClassFixture<Admi
     [InlineData("/admin/rounds/access-round/responses.json")]
     [InlineData("/admin/rounds/access-round/codebook.csv")]
     [InlineData("/admin/rounds/access-round/codebook.json")]
+    [InlineData("/admin/rounds/access-round/responses.xlsx")]
+    [InlineData("/admin/rounds/access-round/responses.sps")]
+    [InlineData("/admin/rounds/access-round/responses.R")]
     [InlineData("/admin/backup")]
     public async Task An_anonymous_download_is_refused_with_401_and_no_data(string url)
     {

@@ -24,7 +24,8 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         var page = await browser.GetPageAsync("/results/agree-data?by=role&culture=en");
         using var csvResponse = await browser.GetAsync("/results/agree-data/data.csv");
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), (await csvResponse.Content.ReadAsByteArrayAsync())[..3]);
+        // Plain UTF-8 as the data package declares, no byte order mark: Frictionless' readers take one for part of "round".
+        Assert.Equal("round,"u8.ToArray(), (await csvResponse.Content.ReadAsByteArrayAsync())[..6]);
         var csv = CsvTable.Read(await csvResponse.Content.ReadAsStringAsync());
         var json = JsonDocument.Parse(await browser.GetStringAsync("/results/agree-data/data.json")).RootElement;
         var api = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds/agree-data/results")).RootElement;
@@ -129,7 +130,26 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
                 Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("description").GetString()));
             });
             Assert.Equal([""], schema.GetProperty("missingValues").EnumerateArray().Select(v => v.GetString()));
+            Assert.Equal(["breakdown", "group", "kind", "item"], schema.GetProperty("primaryKey").EnumerateArray().Select(v => v.GetString()));
+            var byName = fields.ToDictionary(f => f.GetProperty("name").GetString()!);
+            // The coded columns carry their categories with labels; every figure that can be suppressed says what an empty cell means.
+            Assert.Equal(["all", "orgtype", "role", "size"], byName["breakdown"].GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetString()));
+            Assert.Contains(byName["group_code"].GetProperty("categories").EnumerateArray(), c => c.GetProperty("value").GetString() == "role-2" && c.GetProperty("label").GetString() == "What is your role?: Manager");
+            Assert.False(byName["statement"].GetProperty("categoriesOrdered").GetBoolean());
+            Assert.Contains("Strongly agree", byName["count_5"].GetProperty("description").GetString(), StringComparison.Ordinal);
+            foreach (var figure in new[] { "n", "agree_share", "mean", "index", "group_size" })
+            {
+                var missing = byName[figure].GetProperty("missingValues")[0];
+                Assert.Equal("", missing.GetProperty("value").GetString());
+                Assert.Contains("fewer than 5", missing.GetProperty("label").GetString(), StringComparison.Ordinal);
+            }
         }
+        Assert.Equal("1.0.0", package.GetProperty("version").GetString());
+        Assert.True(DateTime.TryParse(package.GetProperty("created").GetString(), CultureInfo.InvariantCulture, out _));
+        Assert.Equal("http://localhost/results/package-round", package.GetProperty("homepage").GetString());
+        Assert.Equal("http://localhost/results/package-round", package.GetProperty("sources")[0].GetProperty("path").GetString());
+        Assert.Equal("Hej digitalt", package.GetProperty("contributors")[0].GetProperty("title").GetString());
+        Assert.Equal("hej-digitalt@example.org", package.GetProperty("contributors")[0].GetProperty("email").GetString());
     }
 
     [Fact]

@@ -74,6 +74,9 @@ public static class AdminSetup
         files.MapGet("/rounds/{slug}/responses.json", ResponseExport.JsonAsync);
         files.MapGet("/rounds/{slug}/codebook.csv", ResponseExport.CodebookCsvAsync);
         files.MapGet("/rounds/{slug}/codebook.json", ResponseExport.CodebookJsonAsync);
+        files.MapGet("/rounds/{slug}/responses.xlsx", ResponseWorkbook.DownloadAsync);
+        files.MapGet("/rounds/{slug}/responses.sps", SpssSyntax.DownloadAsync);
+        files.MapGet("/rounds/{slug}/responses.R", RScript.DownloadAsync);
         files.MapGet("/backup", DatabaseBackup.DownloadAsync);
     }
 

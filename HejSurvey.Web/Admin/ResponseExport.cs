@@ -42,7 +42,7 @@ public static class ResponseExport
             {
                 csv.WriteField(value, default);
             }
-            csv.WriteField(response.FreeText);
+            csv.WriteField(OneLine(response.FreeText));
             await csv.EndRecordAsync(context.RequestAborted);
         }
         await csv.FlushAsync(context.RequestAborted);
@@ -134,6 +134,13 @@ public static class ResponseExport
         await JsonSerializer.SerializeAsync(context.Response.Body, Codebook(questionnaire), JsonSerializerOptions.Web, context.RequestAborted);
         return Results.Empty;
     }
+
+    /// <summary>
+    /// A free-text answer on one line: SPSS and PSPP read a CSV line by line, even inside quotes, so a line break in an
+    /// answer would cut the response in two for them. The JSON and the workbook keep the answer as written.
+    /// </summary>
+    public static string? OneLine(string? freeText) =>
+        freeText is not null && freeText.AsSpan().IndexOfAny('\r', '\n') >= 0 ? freeText.ReplaceLineEndings(" ") : freeText;
 
     /// <summary>The columns of the export, in questionnaire order: id, date, statements, background questions, free text.</summary>
     public static string[] Columns(QuestionnaireDefinition questionnaire) =>
@@ -241,7 +248,7 @@ public static class ResponseExport
     }
 
     /// <summary>Finds the round and its questionnaire and audits the download; null when there is no such round.</summary>
-    private static async Task<(Round Round, QuestionnaireDefinition Questionnaire)?> StartAsync(
+    internal static async Task<(Round Round, QuestionnaireDefinition Questionnaire)?> StartAsync(
         string slug, string file, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock)
     {
         var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, context.RequestAborted);
@@ -255,7 +262,7 @@ public static class ResponseExport
         return (round, questionnaire);
     }
 
-    private static void SetDownload(HttpContext context, string contentType, string fileName)
+    internal static void SetDownload(HttpContext context, string contentType, string fileName)
     {
         context.Response.ContentType = contentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";

@@ -32,14 +32,16 @@ public static class OpenData
     [
         new("round", "string", "The round's identifier (its address on the site).", r => r.Round.Slug),
         new("breakdown", "string", "What the group is broken down by: all (everyone), orgtype, role or size.", r => r.Group.Breakdown.Length == 0 ? "all" : r.Group.Breakdown),
-        new("group", "integer", "The background answer that defines the group (the option's value); empty for everyone.", r => r.Group.Option),
+        new("group", "integer", "The background answer that defines the group (the option's value); 0 for everyone.", r => r.Group.Option ?? EveryoneCode),
         new("group_label_sv", "string", "The group in Swedish.", r => r.GroupLabelSv),
         new("group_label_en", "string", "The group in English.", r => r.GroupLabelEn),
+        new("group_code", "string", "The group as one code: all (everyone), or the breakdown and the option, such as role-2; its categories give each group's label.", r => GroupCode(r.Group.Breakdown, r.Group.Option)),
         new("suppressed", "boolean", "True when the group is below the minimum group size, or hidden so that it cannot be worked out from the others; its figures are then empty.", r => r.Group.Suppressed),
         new("group_size", "integer", "Respondents in the group.", r => r.Group.Size),
         new("kind", "string", "statement: one statement's answers; theme: the theme's index.", r => r.Statement is null ? "theme" : "statement"),
         new("theme", "string", "The theme's key.", r => r.Theme.Key),
         new("statement", "string", "The statement's key; empty on a theme's row.", r => r.Statement?.Key),
+        new("item", "string", "What the row is about: the statement's key, or on a theme's row the theme's key.", r => r.Statement?.Key ?? r.Theme.Key),
         new("text_sv", "string", "The statement (or the theme's title) in Swedish.", r => r.Statement?.Text.Sv ?? r.Theme.Title.Sv),
         new("text_en", "string", "The statement (or the theme's title) in English.", r => r.Statement?.Text.En ?? r.Theme.Title.En),
         new("n", "integer", "Statement: answers on the 1–5 scale (\"don't know\" not included). Theme: respondents with an index.", r => r.Statement is null ? r.ThemeFigures?.N : r.Figures?.N),
@@ -56,6 +58,15 @@ public static class OpenData
         new("index_low", "number", "Lower end of the 95 % t interval of the index, never below 0.", r => r.ThemeFigures?.Index?.Low),
         new("index_high", "number", "Upper end of the 95 % t interval of the index, never above 100.", r => r.ThemeFigures?.Index?.High),
     ];
+
+    /// <summary>The value of <c>group</c> on the rows of everyone, so that no column of the primary key is ever empty.</summary>
+    public const int EveryoneCode = 0;
+
+    /// <summary>The columns that tell the rows apart.</summary>
+    public static readonly string[] PrimaryKey = ["breakdown", "group", "kind", "item"];
+
+    public static string GroupCode(string breakdown, int? option) =>
+        breakdown.Length == 0 ? "all" : $"{breakdown}-{option?.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>How the table names the group of all respondents.</summary>
     public static readonly LocalizedText Everyone = new("Alla svarande", "All respondents");
@@ -80,12 +91,12 @@ public static class OpenData
     }
 
     /// <summary>
-    /// UTF-8 with a byte order mark, as the admin's export: Excel, where many readers open a CSV, shows Swedish
-    /// letters right only with it, and CSV readers of open data (Frictionless, pandas, R) skip it.
+    /// Plain UTF-8 without a byte order mark, as the data package declares: with one, Frictionless' libraries read the
+    /// first column's name as "\uFEFFround" and find no column "round". Excel users get data.xlsx.
     /// </summary>
     public static string Csv(IEnumerable<Row> rows)
     {
-        var csv = new StringBuilder("\uFEFF");
+        var csv = new StringBuilder();
         csv.AppendJoin(',', Fields.Select(f => f.Name)).Append("\r\n");
         foreach (var row in rows)
         {
@@ -109,13 +120,60 @@ public static class OpenData
         return array;
     }
 
-    /// <summary>The Frictionless Data Package: the table's schema, both files, the licence.</summary>
-    public static JsonObject DataPackage(PublishedRound round)
+    /// <summary>What the data package says about who publishes the data and where it comes from.</summary>
+    public sealed record Publisher(string Origin, string Organisation, string Email);
+
+    /// <summary>
+    /// The Frictionless Data Package (version 2, readable by version 1 tools): the table's schema with the coded
+    /// columns' categories, the suppressed cells declared as missing values with their meaning, the primary key, both
+    /// files, the licence, and who publishes it.
+    /// </summary>
+    public static JsonObject DataPackage(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, Publisher publisher, DateTime now)
     {
+        var page = $"{publisher.Origin}/results/{round.Slug}";
+        var k = minGroupSize.ToString(CultureInfo.InvariantCulture);
+        var suppressed = $"Not shown: the group has fewer than {k} respondents, the figure rests on fewer than {k} answers, it would let a hidden figure be worked out, or there is nothing to compute (no answer on the scale, or a single one for an interval). Never zero.";
+        JsonArray Categories(IEnumerable<(string Value, string Label)> categories) =>
+            [.. categories.Select(c => (JsonNode)new JsonObject { ["value"] = c.Value, ["label"] = c.Label })];
+        JsonObject FieldOf(Field field)
+        {
+            var item = new JsonObject { ["name"] = field.Name, ["type"] = field.Type, ["description"] = field.Description };
+            var categories = field.Name switch
+            {
+                "breakdown" => Categories(questionnaire.Background.Select(b => (b.Key, b.Text.En)).Prepend(("all", Everyone.En))),
+                "group_code" => Categories(questionnaire.Background.SelectMany(b => b.Options.Select(o => (GroupCode(b.Key, o.Value), $"{b.Text.En}: {o.Text.En}"))).Prepend(("all", Everyone.En))),
+                "kind" => Categories([("statement", "One statement's answers"), ("theme", "The theme's index")]),
+                "theme" => Categories(questionnaire.Themes.Select(t => (t.Key, t.Title.En))),
+                "statement" => Categories(questionnaire.Statements.Select(st => (st.Key, st.Text.En))),
+                _ => null,
+            };
+            if (categories is not null)
+            {
+                item["categories"] = categories;
+                item["categoriesOrdered"] = false;
+            }
+            if (field.Name.StartsWith("count_", StringComparison.Ordinal)
+                && questionnaire.Scale.FirstOrDefault(o => $"count_{o.Value.ToString(CultureInfo.InvariantCulture)}" == field.Name) is { } option)
+            {
+                item["description"] = $"Answers with the value {option.Value.ToString(CultureInfo.InvariantCulture)} on the ordered scale: {option.Text.En} ({option.Text.Sv}).";
+            }
+            if (PrimaryKey.Contains(field.Name))
+            {
+                item["constraints"] = new JsonObject { ["required"] = true };
+            }
+            else if (field.Type is "integer" or "number")
+            {
+                // Version 2: a missing value with its meaning, on the field (version 1 tools read the schema's list above).
+                item["missingValues"] = new JsonArray(new JsonObject { ["value"] = "", ["label"] = suppressed });
+            }
+            return item;
+        }
         JsonObject Schema() => new()
         {
-            ["fields"] = new JsonArray([.. Fields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type, ["description"] = f.Description })]),
+            ["fields"] = new JsonArray([.. Fields.Select(f => (JsonNode)FieldOf(f))]),
+            // Version 1 tools know only plain strings here; the meaning of an empty cell is on each field that can be empty.
             ["missingValues"] = new JsonArray(""),
+            ["primaryKey"] = new JsonArray([.. PrimaryKey.Select(k => (JsonNode)k)]),
         };
         JsonObject Resource(string name, string format, string mediaType) => new()
         {
@@ -130,10 +188,28 @@ public static class OpenData
         };
         return new JsonObject
         {
+            ["$schema"] = "https://datapackage.org/profiles/2.0/datapackage.json",
             ["profile"] = "tabular-data-package",
             ["name"] = round.Slug,
             ["title"] = round.TitleEn,
             ["description"] = $"Aggregate results of the survey round \"{round.TitleEn}\" ({round.TitleSv}), by statement and group. Groups below the minimum group size, and groups that would give them away, are suppressed.",
+            // The figures of a closed round are final; live results of an open round are a preliminary version.
+            ["version"] = round.State == Data.RoundState.Closed ? "1.0.0" : "0.1.0",
+            ["created"] = (round.State == Data.RoundState.Closed && round.ClosedAt is { } closed ? closed : now).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["homepage"] = page,
+            ["keywords"] = new JsonArray("digitalisation", "public sector", "leadership", "user focus", "risk-taking", "survey"),
+            ["sources"] = new JsonArray(new JsonObject
+            {
+                ["title"] = $"The answers to the questionnaire {questionnaire.Key} version {questionnaire.Version.ToString(CultureInfo.InvariantCulture)}, given on {publisher.Origin}",
+                ["path"] = page,
+            }),
+            ["contributors"] = new JsonArray(new JsonObject
+            {
+                ["title"] = publisher.Organisation,
+                ["email"] = publisher.Email,
+                ["path"] = publisher.Origin,
+                ["roles"] = new JsonArray("publisher"),
+            }),
             ["licenses"] = new JsonArray(new JsonObject
             {
                 ["name"] = Licence,

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.OpenResults;
@@ -62,6 +64,19 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("The results as a CSV table, one row per group and statement or theme; described by datapackage.json.");
 
+        data.MapGet("/results/{slug}/data.xlsx", async Task<Results<FileContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
+                {
+                    return TypedResults.NotFound();
+                }
+                var language = SiteLocalization.Language;
+                var workbook = await ResultsWorkbook.WriteAsync(results, language, PublicOrigin.For(context), contact.Value, text, cancellationToken);
+                return TypedResults.File(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{slug}.xlsx");
+            })
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .WithSummary("The same figures as data.csv as a workbook: a sheet about the data, then theme indices, statements and each breakdown; headings in the requested language.");
+
         data.MapGet("/results/{slug}/data.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
                 await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
                     ? TypedResults.Text(OpenData.Json(OpenData.Rows(results)).ToJsonString(Json), "application/json; charset=utf-8")
@@ -69,10 +84,17 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The same table as data.csv, as an array of JSON objects.");
 
-        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, CancellationToken cancellationToken) =>
-                await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is { } round
-                    ? TypedResults.Text(OpenData.DataPackage(round).ToJsonString(Json), "application/json; charset=utf-8")
-                    : TypedResults.NotFound())
+        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is not { } round)
+                {
+                    return TypedResults.NotFound();
+                }
+                var questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
+                var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Value.Organisation, contact.Value.Email);
+                var package = OpenData.DataPackage(round, questionnaire, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime);
+                return TypedResults.Text(package.ToJsonString(Json), "application/json; charset=utf-8");
+            })
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");
     }

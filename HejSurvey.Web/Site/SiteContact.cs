@@ -8,6 +8,17 @@ public sealed class ContactOptions
 
     /// <summary>Where to report accessibility problems and ask about personal data; set it for a real deployment.</summary>
     public string Email { get; set; } = "hej-digitalt@example.org";
+
+    /// <summary>
+    /// The organisation's Swedish organisation number (10 digits; a hyphen is allowed): Sveriges dataportal knows a
+    /// publisher as http://dataportal.se/organisation/SE&lt;number&gt;. Unset, the catalogue names the publisher with
+    /// an address on this site instead.
+    /// </summary>
+    public string? OrganisationNumber { get; set; }
+
+    /// <summary>The organisation number as the portal writes it (digits only), or null when unset or not 10 digits.</summary>
+    public string? OrganisationDigits =>
+        OrganisationNumber?.Replace("-", "", StringComparison.Ordinal).Trim() is { Length: 10 } digits && digits.All(char.IsAsciiDigit) ? digits : null;
 }
 
 public static class SiteContact

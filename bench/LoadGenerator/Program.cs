@@ -9,7 +9,8 @@ using Microsoft.Data.Sqlite;
 //   setup  --db FILE --slug S [--state open|closed] [--published]   a round in a database the site has migrated
 //   submit --url URL --slug S --db FILE [--clients 64] [--seconds 20] [--max N]
 //   raw    --db FILE [--count N]                                   the same rows by a tight loop straight into SQLite
-//   export --url URL --slug S --user NAME --password P              logs in and streams the raw responses
+//   export --url URL --slug S --user NAME --password P [--file responses.csv|responses.xlsx]
+//                                                                   logs in and streams the raw responses
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: LoadGenerator setup|submit|raw|export [options]");
@@ -258,7 +259,7 @@ static async Task<int> ExportAsync(Options options)
         return 1;
     }
     var clock = Stopwatch.StartNew();
-    using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/admin/rounds/{options.Get("slug")}/responses.csv");
+    using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}/admin/rounds/{options.Get("slug")}/{options.Get("file", "responses.csv")}");
     if (browser.CookieHeader is { } cookieHeader)
     {
         request.Headers.Add("Cookie", cookieHeader);
