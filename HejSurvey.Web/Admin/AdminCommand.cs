@@ -43,9 +43,13 @@ public static class AdminCommand
         return 0;
     }
 
-    /// <summary>Creates the admin or resets its password and lockout. Returns whether it was created.</summary>
+    /// <summary>
+    /// Creates the admin or resets its password and lockout. A new password ends every session of the admin, in the
+    /// same transaction: whoever knew the old one (or holds a cookie from it) is out. Returns whether it was created.
+    /// </summary>
     internal static async Task<bool> SaveAsync(SurveyDb db, IPasswordHasher<AdminUser> hasher, string name, string password, DateTime now)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var admin = await db.AdminUsers.SingleOrDefaultAsync(a => a.Name == name);
         var created = admin is null;
         admin ??= db.AdminUsers.Add(new AdminUser { Name = name, PasswordHash = "", CreatedAt = now }).Entity;
@@ -53,7 +57,13 @@ public static class AdminCommand
         admin.FailedLogins = 0;
         admin.LockedUntil = null;
         db.Audit(now, AuditLog.System, AuditAction.AdminSaved, created ? $"created {name}" : $"new password for {name}");
+        if (!created)
+        {
+            var ended = await AdminSessions.EndAllAsync(db, admin.Id, now, CancellationToken.None);
+            db.Audit(now, AuditLog.System, AuditAction.SessionsEnded, $"{ended} open sessions of {name} ended by the new password");
+        }
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return created;
     }
 
