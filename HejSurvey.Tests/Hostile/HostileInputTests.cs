@@ -1,7 +1,9 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using HejSurvey.Tests.Pages;
+using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +14,18 @@ public sealed class HostileSite : SiteFactory
 {
     private readonly Lazy<Task> round;
 
-    public HostileSite() => round = new(() => CreateRoundAsync(HostileRequests.Slug));
+    public HostileSite()
+    {
+        // The corpus signs in correctly many times, with odd return addresses.
+        Settings["Admin:LoginPermitsPerAddressPerMinute"] = "100000";
+        Settings["Admin:LoginPermitsPerNamePerMinute"] = "100000";
+        round = new(async () =>
+        {
+            await CreateRoundAsync(HostileRequests.Slug);
+            await using var db = Db();
+            await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), HostileRequests.AdminName, HostileRequests.AdminPassword, DateTime.UtcNow);
+        });
+    }
 
     public Task ReadyAsync() => round.Value;
 }
