@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using HejSurvey.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.Admin;
@@ -12,8 +13,6 @@ namespace HejSurvey.Web.Admin;
 /// </summary>
 public static class AdminCommand
 {
-    public const int MinPasswordLength = 12;
-
     public const string Usage = "Usage: admin add <name> --password-stdin   (the password is read from standard input)";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output)
@@ -30,13 +29,13 @@ public static class AdminCommand
             return 2;
         }
         var password = (await input.ReadLineAsync())?.TrimEnd('\r', '\n') ?? "";
-        if (password.Length < MinPasswordLength)
+        await using var scope = services.CreateAsyncScope();
+        if (AdminPassword.RefusalInBothLanguages(password, scope.ServiceProvider.GetRequiredService<IStringLocalizer<Text>>()) is { } refusal)
         {
-            await output.WriteLineAsync($"The password must be at least {MinPasswordLength} characters.");
+            await output.WriteLineAsync(refusal);
             return 2;
         }
 
-        await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
         var created = await SaveAsync(db, scope.ServiceProvider.GetRequiredService<IPasswordHasher<AdminUser>>(), name, password, DateTime.UtcNow);
         await output.WriteLineAsync(created ? $"Admin '{name}' created." : $"Admin '{name}' has a new password.");
