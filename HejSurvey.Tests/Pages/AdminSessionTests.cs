@@ -87,6 +87,22 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
     }
 
     [Fact]
+    public async Task Removing_an_admin_ends_its_sessions()
+    {
+        var browser = await site.SignedInAsync("session-gun");
+
+        var exit = await AdminCommand.RunAsync(site.Services, ["admin", "remove", "session-gun"], new StringReader(""), new StringWriter());
+
+        Assert.Equal(0, exit);
+        using var file = await browser.GetAsync("/admin/backup");
+        Assert.Equal(HttpStatusCode.Unauthorized, file.StatusCode);
+        await using var db = site.Db();
+        Assert.False(await db.AdminUsers.AnyAsync(a => a.Name == "session-gun"));
+        Assert.Contains(await site.AuditAsync(AuditLog.System), a => a.Action == AuditAction.AdminRemoved && a.Detail == "removed session-gun; 1 open sessions ended");
+        Assert.Equal(1, await AdminCommand.RunAsync(site.Services, ["admin", "remove", "session-gun"], new StringReader(""), new StringWriter()));
+    }
+
+    [Fact]
     public async Task A_session_ends_at_its_absolute_end_however_much_it_is_used()
     {
         var browser = await site.SignedInAsync("session-cy");

@@ -10,13 +10,21 @@ namespace HejSurvey.Web.Admin;
 /// <summary>
 /// <c>admin add &lt;name&gt; --password-stdin</c>: creates an admin, or gives an existing one a new password and lifts
 /// its lockout. The password comes from standard input so that it never shows in the shell history or process list.
+/// <c>admin remove &lt;name&gt;</c> removes an admin, and with it every session it had.
 /// </summary>
 public static class AdminCommand
 {
-    public const string Usage = "Usage: admin add <name> --password-stdin   (the password is read from standard input)";
+    public const string Usage = "Usage: admin add <name> --password-stdin   (the password is read from standard input)\n       admin remove <name>";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output)
     {
+        if (args is ["admin", "remove", var removed] && !removed.StartsWith('-'))
+        {
+            await using var removing = services.CreateAsyncScope();
+            var found = await RemoveAsync(removing.ServiceProvider.GetRequiredService<SurveyDb>(), removed.Trim(), DateTime.UtcNow);
+            await output.WriteLineAsync(found ? $"Admin '{removed.Trim()}' removed; its sessions are ended." : $"There is no admin '{removed.Trim()}'.");
+            return found ? 0 : 1;
+        }
         if (args is not ["admin", "add", var name, "--password-stdin"] || name.StartsWith('-'))
         {
             await output.WriteLineAsync(Usage);
@@ -64,6 +72,21 @@ public static class AdminCommand
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return created;
+    }
+
+    /// <summary>Removes the admin; its sessions go with it (cascade), so every cookie it had is refused from the next request.</summary>
+    internal static async Task<bool> RemoveAsync(SurveyDb db, string name, DateTime now)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var sessions = await db.AdminSessions.CountAsync(s => s.EndedAt == null && db.AdminUsers.Any(a => a.Id == s.AdminUserId && a.Name == name));
+        if (await db.AdminUsers.Where(a => a.Name == name).ExecuteDeleteAsync() == 0)
+        {
+            return false;
+        }
+        db.Audit(now, AuditLog.System, AuditAction.AdminRemoved, $"removed {name}; {sessions} open sessions ended");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return true;
     }
 
     /// <summary>A password of 20 random letters and digits (about 119 bits).</summary>
