@@ -125,4 +125,23 @@ public sealed class StrangerRequestTests(AdminSiteFactory site) : IClassFixture<
             Assert.DoesNotContain("evil.example", body, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task With_AllowedHosts_set_a_request_for_another_host_is_refused()
+    {
+        using var configured = new AdminSiteFactory();
+        configured.Settings["AllowedHosts"] = "hejdigitalt.example.se";
+        using var client = configured.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var evil = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        evil.Headers.Host = "evil.example";
+        using var refused = await client.SendAsync(evil);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/");
+        right.Headers.Host = "hejdigitalt.example.se";
+        using var served = await client.SendAsync(right);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Null(refused.Headers.Location);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
 }
