@@ -109,6 +109,21 @@ public sealed class StrangerRequestTests(AdminSiteFactory site) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
     }
 
+    [Theory]
+    [InlineData("%2F%C3%A5")]
+    [InlineData("%2Fadmin%2F%09%2Fx")]
+    [InlineData("https%3A%2F%2Fevil.example")]
+    public async Task Signing_out_with_an_odd_return_address_goes_to_the_login(string returnUrl)
+    {
+        var browser = await site.SignedInAsync($"stranger-{Guid.NewGuid():N}"[..20]);
+        var dashboard = await browser.GetPageAsync("/admin");
+
+        using var logout = await browser.PostFormAsync($"/admin/logout?ReturnUrl={returnUrl}", HtmlForm.HiddenFields(dashboard, "form[action='/admin/logout']"));
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal("/admin/login", logout.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task A_forged_host_header_never_comes_back_in_a_location_or_the_api_description()
     {

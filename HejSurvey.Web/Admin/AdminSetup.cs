@@ -46,6 +46,9 @@ public static class AdminSetup
                 }
                 return Task.CompletedTask;
             };
+            // Signing in on the login path (and out on the logout path) would make the handler redirect to ?ReturnUrl= as
+            // given, and a character outside ASCII in it makes Kestrel fail the response. The pages choose where to go.
+            options.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
             options.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
