@@ -147,7 +147,8 @@ public static class HostileRequests
         // Wrong methods.
         foreach (var method in new[] { "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "CONNECT" })
         {
-            yield return new($"{method} on the survey", f => Send(new HttpMethod(method), Url, Form(f, complete)));
+            // HttpClient sends CONNECT only with a Host header.
+            yield return new($"{method} on the survey", f => method == "CONNECT" ? WithHost(Send(new HttpMethod(method), Url, Form(f, complete)), "127.0.0.1") : Send(new HttpMethod(method), Url, Form(f, complete)));
         }
         yield return new("POST to the landing page", f => Send(HttpMethod.Post, "/", Form(f, complete)));
         yield return new("POST to the thank-you page", f => Send(HttpMethod.Post, Url + "/thanks", Form(f, complete)));
