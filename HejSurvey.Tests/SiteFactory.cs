@@ -73,5 +73,7 @@ public class SiteFactory : WebApplicationFactory<Program>
         {
             File.Delete(DatabasePath + suffix);
         }
+        // The certificate the site makes beside its database when none is configured.
+        File.Delete(Path.ChangeExtension(DatabasePath, ".keys.pfx"));
     }
 }

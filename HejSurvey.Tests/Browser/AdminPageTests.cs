@@ -11,10 +11,10 @@ namespace HejSurvey.Tests.Browser;
 [Collection(UsesBrowser.Name)]
 public sealed class AdminPageTests(BrowserSite browser)
 {
-    public static readonly string[] Pages = ["login", "login-error", "dashboard", "new-round", "new-round-errors", "round", "audit", "health"];
+    public static readonly string[] Pages = ["login", "login-error", "dashboard", "new-round", "new-round-errors", "round", "audit", "health", "sessions"];
 
     /// <summary>The pages only an admin who has signed in reaches; they carry the admin menu.</summary>
-    private static readonly HashSet<string> SignedIn = ["dashboard", "new-round", "new-round-errors", "round", "audit", "health"];
+    private static readonly HashSet<string> SignedIn = ["dashboard", "new-round", "new-round-errors", "round", "audit", "health", "sessions"];
 
     private static readonly HashSet<string> ErrorStates = ["login-error", "new-round-errors"];
 
@@ -109,6 +109,8 @@ public sealed class AdminPageTests(BrowserSite browser)
                 return await tab.GotoAsync("/admin/audit", culture);
             case "health":
                 return await tab.GotoAsync("/admin/health", culture);
+            case "sessions":
+                return await tab.GotoAsync("/admin/sessions", culture);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "No such page in the sweep.");
         }

@@ -54,9 +54,8 @@ public sealed class PageTests(BrowserSite browser)
 
     private static int ExpectedStatus(string name) => name switch
     {
-        "not-open" => 409,
         "closed" => 410,
-        "not-found" or "results-unpublished" => 404,
+        "not-open" or "not-found" or "results-unpublished" => 404,
         _ => 200,
     };
 

@@ -20,6 +20,23 @@ public sealed class ServerProcess : IDisposable
 
     public string DatabasePath { get; }
     public int Port { get; }
+
+    /// <summary>More environment variables for the site (configuration such as <c>DataProtection__CertificatePath</c>).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>What the site wrote to standard output and error so far, for tests that read its log.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return [.. output];
+            }
+        }
+    }
+
+    private readonly List<string> output = [];
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>The site's build output next to this test assembly's: …/HejSurvey.Web/bin/&lt;Configuration&gt;/net10.0/.</summary>
@@ -66,9 +83,13 @@ public sealed class ServerProcess : IDisposable
         start.Environment["ConnectionStrings__Survey"] = $"Data Source={DatabasePath}";
         start.Environment["Survey__SeedDemo"] = "false";
         start.Environment["Survey__SubmitPermitsPerMinute"] = "1000000";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
         process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => Record(line.Data);
+        process.ErrorDataReceived += (_, line) => Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -94,6 +115,47 @@ public sealed class ServerProcess : IDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException("the site did not answer within a minute");
+    }
+
+    /// <summary>
+    /// Runs the site's command line (<c>dotnet HejSurvey.Web.dll admin add …</c>) on this database, with
+    /// <paramref name="input"/> as standard input; returns the exit code and what it wrote.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(string input, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", ["HejSurvey.Web.dll", .. args])
+        {
+            WorkingDirectory = SiteFolder(),
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__Survey"] = $"Data Source={DatabasePath}";
+        start.Environment["Survey__SeedDemo"] = "false";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var command = Process.Start(start)!;
+        await command.StandardInput.WriteAsync(input);
+        command.StandardInput.Close();
+        var stdout = command.StandardOutput.ReadToEndAsync();
+        var stderr = command.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await command.WaitForExitAsync(timeout.Token);
+        return (command.ExitCode, await stdout + await stderr);
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>

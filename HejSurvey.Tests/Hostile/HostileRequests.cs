@@ -147,7 +147,8 @@ public static class HostileRequests
         // Wrong methods.
         foreach (var method in new[] { "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "CONNECT" })
         {
-            yield return new($"{method} on the survey", f => Send(new HttpMethod(method), Url, Form(f, complete)));
+            // HttpClient sends CONNECT only with a Host header.
+            yield return new($"{method} on the survey", f => method == "CONNECT" ? WithHost(Send(new HttpMethod(method), Url, Form(f, complete)), "127.0.0.1") : Send(new HttpMethod(method), Url, Form(f, complete)));
         }
         yield return new("POST to the landing page", f => Send(HttpMethod.Post, "/", Form(f, complete)));
         yield return new("POST to the thank-you page", f => Send(HttpMethod.Post, Url + "/thanks", Form(f, complete)));
@@ -192,6 +193,57 @@ public static class HostileRequests
             yield return new($"language switch to {Short(target)}", _ => Send(HttpMethod.Get, "/language/en?returnUrl=" + Uri.EscapeDataString(target), null));
         }
 
+        // Bodies that are no form, with a valid antiforgery token in the header (antiforgery takes it from there too).
+        const string HeaderToken = "RequestVerificationToken";
+        foreach (var (kind, body, type) in new (string, string, string?)[]
+        {
+            ("JSON", "{\"q1\":1}", "application/json"),
+            ("text/plain", "q1=1", "text/plain"),
+            ("XML", "<?xml version=\"1.0\"?><x>1</x>", "application/xml"),
+            ("no content type", "q1=1", null),
+            ("empty, no content type", "", null),
+            ("octet-stream", "\u0000\u0001", "application/octet-stream"),
+        })
+        {
+            yield return new($"{kind} body with the token in the header", f => Post(RawBytes(Encoding.UTF8.GetBytes(body), type), (HeaderToken, f[Token])));
+            yield return new($"{kind} body to the login with the token in the header", f => PostTo("/admin/login", RawBytes(Encoding.UTF8.GetBytes(body), type), (HeaderToken, f[Token])));
+        }
+        yield return new("no body at all with the token in the header", f => Post(null, (HeaderToken, f[Token])));
+        yield return new("multipart without a boundary, token in the header", f => Post(Raw("--x\r\nContent-Disposition: form-data; name=\"q1\"\r\n\r\n1\r\n--x--", "multipart/form-data"), (HeaderToken, f[Token])));
+        yield return new("multipart that never ends, token in the header", f => Post(Raw("--x\r\nContent-Disposition: form-data; name=\"q1\"\r\n\r\n1", "multipart/form-data; boundary=x"), (HeaderToken, f[Token])));
+        yield return new("form with charset utf-7, token in the header", f => Post(Raw("q1=1", "application/x-www-form-urlencoded; charset=utf-7"), (HeaderToken, f[Token])));
+        yield return new("multipart without a boundary to the login, token in the header", f => PostTo("/admin/login", Raw("--x\r\nContent-Disposition: form-data; name=\"Input.Name\"\r\n\r\n1\r\n--x--", "multipart/form-data"), (HeaderToken, f[Token])));
+        yield return new("multipart that never ends to the login, token in the header", f => PostTo("/admin/login", Raw("--x\r\nContent-Disposition: form-data; name=\"Input.Name\"\r\n\r\nx", "multipart/form-data; boundary=x"), (HeaderToken, f[Token])));
+
+        // Return addresses that cannot go into a Location header as they are: non-ASCII, control characters, line breaks.
+        foreach (var target in new[] { "/%C3%A5", "/%09/x", "/%0d%0a/x", "/x%0d%0aSet-Cookie:%20a=b", "/%00", "/%E2%80%AE", "/%FF", "/%ED%A0%80", "/a%20b%22%3C", "%C3%A5", "/%F0%9F%98%80" })
+        {
+            yield return new($"language switch to raw {target}", _ => Send(HttpMethod.Get, "/language/en?returnUrl=" + target, null));
+            yield return new($"correct sign-in returning to raw {target}", f => SignIn("/admin/login?ReturnUrl=" + target, f));
+            yield return new($"correct sign-in returning to raw /admin{target}", f => SignIn("/admin/login?ReturnUrl=%2Fadmin" + target, f));
+            yield return new($"unknown admin returning to raw /admin{target}", f => SignIn("/admin/login?ReturnUrl=%2Fadmin" + target, f, name: "hostile-nobody"));
+            // A NUL in the path never reaches the site (Kestrel refuses it; the test host throws before sending).
+            if (target != "/%00")
+            {
+                yield return new($"anonymous admin page raw /admin{target}", _ => Send(HttpMethod.Get, "/admin" + target, null));
+            }
+        }
+        foreach (var target in new[] { "https%3A%2F%2Fevil.example", "%2F%2Fevil.example", "%2Fadmin%2F%2Fevil.example", "%2Fadmin%5C..%5Cevil", "javascript:alert(1)", "%2Fadmin%2F..%2F..%2Fsurvey" })
+        {
+            yield return new($"correct sign-in returning to {target}", f => SignIn("/admin/login?ReturnUrl=" + target, f));
+        }
+        foreach (var url in new[] { "/admin/rounds/%C3%A5", "/admin/rounds/%C3%A5/responses.csv", "/admin/%09/x", "/survey/%C3%A5", "/survey/%C3%A5/thanks", "/results/%C3%A5", "/results/%C3%A5/data.csv", "/api/rounds/%C3%A5/results" })
+        {
+            yield return new($"GET {url}", _ => Send(HttpMethod.Get, url, null));
+        }
+
+        // A forged Host header must not come back in a Location (AllowedHosts is * in the test host).
+        foreach (var url in new[] { "/admin", "/admin/rounds/x", "/language/en?returnUrl=/results", Url + "/thanks" })
+        {
+            yield return new($"Host: evil.example on {url}", _ => WithHost(Send(HttpMethod.Get, url, null), "evil.example"));
+        }
+        yield return new("Host: evil.example on the survey post", f => WithHost(Post(Form(f, Without(complete, FirstKey))), "evil.example"));
+
         // Cookies: a hostile respondent token.
         foreach (var token in new[] { Sql[0], Scripts[0], new string('f', 63), new string('g', 64), new string('a', 4000) })
         {
@@ -201,9 +253,15 @@ public static class HostileRequests
 
     public static IEnumerable<object[]> Names() => All().Select(r => new object[] { r.Name });
 
-    private static HttpRequestMessage Post(HttpContent content, params (string Name, string Value)[] headers)
+    /// <summary>The admin of the hostile site and its password, for requests that sign in correctly.</summary>
+    public const string AdminName = "hostile-admin";
+    public const string AdminPassword = "hostile admin pass phrase 31";
+
+    private static HttpRequestMessage Post(HttpContent? content, params (string Name, string Value)[] headers) => PostTo(Url, content, headers);
+
+    private static HttpRequestMessage PostTo(string url, HttpContent? content, params (string Name, string Value)[] headers)
     {
-        var request = Send(HttpMethod.Post, Url, content);
+        var request = Send(HttpMethod.Post, url, content);
         foreach (var (name, value) in headers)
         {
             if (!request.Headers.TryAddWithoutValidation(name, value))
@@ -215,6 +273,16 @@ public static class HostileRequests
     }
 
     private static HttpRequestMessage Send(HttpMethod method, string url, HttpContent? content) => new(method, url) { Content = content };
+
+    /// <summary>The login form posted to that address with the survey form's antiforgery token (it is valid for any form).</summary>
+    private static HttpRequestMessage SignIn(string url, IReadOnlyDictionary<string, string> hidden, string name = AdminName) =>
+        PostTo(url, new FormUrlEncodedContent([new(Token, hidden[Token]), new("Input.Name", name), new("Input.Password", AdminPassword)]));
+
+    private static HttpRequestMessage WithHost(HttpRequestMessage request, string host)
+    {
+        request.Headers.Host = host;
+        return request;
+    }
 
     private static HttpRequestMessage WithoutCookies(HttpRequestMessage request)
     {

@@ -51,7 +51,8 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
 
         using (var draft = await respondent.GetAsync("/survey/rounds-life"))
         {
-            Assert.Equal(HttpStatusCode.Conflict, draft.StatusCode);
+            // A draft is not public: it answers as an unknown slug.
+            Assert.Equal(HttpStatusCode.NotFound, draft.StatusCode);
         }
 
         await ExpectChangeAsync(browser, "Open");

@@ -82,14 +82,36 @@ public sealed class SurveyRefusalTests(SiteFactory site) : IClassFixture<SiteFac
     }
 
     [Fact]
-    public async Task A_draft_round_is_not_open_yet()
+    public async Task A_draft_round_answers_every_public_route_like_an_unknown_slug_and_shows_no_title()
     {
-        var round = await site.CreateRoundAsync("refuse-draft", RoundState.Draft);
+        // Even marked published with live results (which no admin page allows for a draft), nothing of it is public.
+        var round = await site.CreateRoundAsync("refuse-draft", RoundState.Draft, published: true, live: true);
+        var twin = await site.CreateRoundAsync("refuse-open-twin");
+        var browser = site.Browser();
 
-        using var get = await site.Browser().GetAsync($"/survey/{round.Slug}");
-
-        Assert.Equal(HttpStatusCode.Conflict, get.StatusCode);
-        Assert.Contains("har inte öppnat", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var url in new[]
+        {
+            $"/survey/{round.Slug}", $"/survey/{round.Slug}/thanks", $"/survey/{round.Slug}?culture=en",
+            $"/results/{round.Slug}", $"/results/{round.Slug}/data.csv", $"/results/{round.Slug}/data.json",
+            $"/results/{round.Slug}/datapackage.json", $"/api/rounds/{round.Slug}/results",
+        })
+        {
+            using var get = await browser.GetAsync(url);
+            Assert.True(get.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)get.StatusCode}");
+            var body = await get.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(round.TitleSv, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(round.TitleEn, body, StringComparison.Ordinal);
+        }
+        // A complete answer with a valid token, taken from the form of an open round.
+        var hidden = HtmlForm.HiddenFields(await browser.GetPageAsync($"/survey/{twin.Slug}"));
+        using var post = await browser.PostFormAsync($"/survey/{round.Slug}", hidden.Concat(CompleteAnswers()));
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        foreach (var listing in new[] { "/", "/results", "/api/rounds" })
+        {
+            Assert.DoesNotContain(round.Slug, await browser.GetStringAsync(listing), StringComparison.Ordinal);
+        }
+        await using var db = site.Db();
+        Assert.False(await db.Responses.AnyAsync(r => r.RoundId == round.Id));
     }
 
     public static TheoryData<string, string> TamperedFields => new()

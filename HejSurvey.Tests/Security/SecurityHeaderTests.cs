@@ -8,6 +8,24 @@ namespace HejSurvey.Tests.Security;
 /// <summary>The site as it runs for the public: Production, reached over HTTPS under its own name.</summary>
 public sealed class ProductionSite : SiteFactory
 {
+    private readonly string folder = Directory.CreateTempSubdirectory("hejsurvey-production-").FullName;
+
+    /// <summary>Production refuses to start without a certificate for its keys: one made for the test.</summary>
+    public ProductionSite()
+    {
+        Settings["DataProtection:CertificatePath"] = TestCertificates.Pfx(folder);
+        Settings["DataProtection:CertificatePassword"] = TestCertificates.Password;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

@@ -61,7 +61,7 @@ public sealed partial class AdminUnitTests
     {
         var passwords = Enumerable.Range(0, 20).Select(_ => AdminCommand.RandomPassword()).ToList();
 
-        Assert.All(passwords, p => Assert.True(p.Length >= AdminCommand.MinPasswordLength));
+        Assert.All(passwords, p => Assert.True(p.Length >= AdminPassword.MinLength));
         Assert.Equal(passwords.Count, passwords.Distinct().Count());
     }
 

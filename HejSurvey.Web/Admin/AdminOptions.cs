@@ -12,6 +12,12 @@ public sealed class AdminOptions
     /// <summary>Login posts per client address and minute. An office behind one address still gets a handful.</summary>
     public int LoginPermitsPerAddressPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// How long a sign-in lasts at most. Using the admin pages keeps the cookie fresh but never carries a session past
+    /// this many hours from its start.
+    /// </summary>
+    public int SessionHours { get; set; } = 8;
+
     /// <summary>Login posts per admin name and minute, whatever address they come from.</summary>
     public int LoginPermitsPerNamePerMinute { get; set; } = 5;
 

@@ -28,8 +28,9 @@ public static class AdminSetup
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.LoginPath = "/admin/login";
             options.LogoutPath = "/admin/logout";
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // The cookie is renewed while the admin works; the session behind it still ends at its absolute end.
             options.SlidingExpiration = true;
+            options.Events.OnValidatePrincipal = AdminSessions.ValidateAsync;
             options.Events.OnRedirectToLogin = context =>
             {
                 // A file must never be answered with the login page: a script or a saved link would store HTML as data.
@@ -39,16 +40,23 @@ public static class AdminSetup
                 }
                 else
                 {
-                    context.Response.Redirect(context.RedirectUri);
+                    // Relative, never built from the Host header: a forged Host must not come back in Location.
+                    var original = context.Request.PathBase.Add(context.Request.Path) + context.Request.QueryString;
+                    context.Response.Redirect(context.Request.PathBase.Add(context.Options.LoginPath) + QueryString.Create(context.Options.ReturnUrlParameter, original));
                 }
                 return Task.CompletedTask;
             };
+            // Signing in on the login path (and out on the logout path) would make the handler redirect to ?ReturnUrl= as
+            // given, and a character outside ASCII in it makes Kestrel fail the response. The pages choose where to go.
+            options.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
             options.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             };
         });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = TimeSpan.FromHours(admin.Value.SessionHours));
         builder.Services.AddAuthorization();
         // Through AddRazorPages, so that the conventions are added after Razor Pages has set up its options.
         builder.Services.AddRazorPages(options =>

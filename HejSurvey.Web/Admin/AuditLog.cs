@@ -10,7 +10,10 @@ public static class AuditAction
     public const string LoginFailed = "login-failed";
     public const string LoginLocked = "login-locked";
     public const string Logout = "logout";
+    public const string SessionsEnded = "sessions-ended";
+    public const string SessionExpired = "session-expired";
     public const string AdminSaved = "admin-saved";
+    public const string AdminRemoved = "admin-removed";
     public const string RoundCreated = "round-created";
     public const string RoundOpened = "round-opened";
     public const string RoundClosed = "round-closed";

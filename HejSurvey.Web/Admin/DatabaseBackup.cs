@@ -1,6 +1,7 @@
 using System.Globalization;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
+using Microsoft.Data.Sqlite;
 
 namespace HejSurvey.Web.Admin;
 
@@ -33,13 +34,25 @@ public static class DatabaseBackup
         return Results.Stream(file, "application/vnd.sqlite3", name);
     }
 
-    /// <summary>Writes a consistent copy of the database to <paramref name="path"/>, which must not exist.</summary>
+    /// <summary>
+    /// Writes a consistent copy of the database to <paramref name="path"/>, which must not exist, without the Data
+    /// Protection keys: they are encrypted with a certificate the backup does not hold, and leaving them out as well
+    /// means a backup carries nothing that ever signed a cookie. A restored backup makes new keys (admins sign in again).
+    /// </summary>
     public static async Task SnapshotAsync(SurveyConnection database, string path, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "VACUUM INTO $path;";
-        command.Parameters.AddWithValue("$path", path);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using (var connection = database.Open())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "VACUUM INTO $path;";
+            command.Parameters.AddWithValue("$path", path);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await copy.OpenAsync(cancellationToken);
+        await using var strip = copy.CreateCommand();
+        // secure_delete overwrites the freed pages with zeros, so the keys cannot be read back out of the file either.
+        strip.CommandText = "PRAGMA journal_mode=MEMORY; PRAGMA secure_delete=ON; DELETE FROM DataProtectionKeys;";
+        await strip.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using HejSurvey.Web.Components;
 using HejSurvey.Web.Survey;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -31,7 +30,7 @@ public static class SurveyData
         builder.Services.AddDbContextPool<SurveyDb>(options => options
             .UseSqlite(connectionString)
             .AddInterceptors(pragmas));
-        builder.Services.AddDataProtection().PersistKeysToDbContext<SurveyDb>().SetApplicationName("HejSurvey");
+        builder.AddProtectedKeys(connectionString);
         builder.Services.AddSingleton<QuestionnaireCatalog>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<RoundCache>();
@@ -55,6 +54,11 @@ public static class SurveyData
             await db.Database.MigrateAsync();
         }
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (await KeyProtection.RemoveUnprotectedKeysAsync(db) is > 0 and var removed)
+        {
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyProtection))
+                .LogWarning("Removed {Count} Data Protection keys that were stored unprotected; admins sign in again.", removed);
+        }
         foreach (var (json, definition) in QuestionnaireDefinition.Embedded())
         {
             if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))

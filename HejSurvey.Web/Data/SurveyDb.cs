@@ -13,6 +13,7 @@ public sealed class SurveyDb(DbContextOptions<SurveyDb> options) : DbContext(opt
     public DbSet<ThemeTally> ThemeTallies => Set<ThemeTally>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AdminSession> AdminSessions => Set<AdminSession>();
 
     /// <summary>Shared by every web node, so that cookies and antiforgery tokens survive restarts and load balancing.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -25,8 +25,18 @@ public static class ResultsSetup
             // A render that read the tallies just before a commit may be stored just after its eviction; expiry bounds that.
             .Expire(TimeSpan.FromMinutes(1))));
         builder.Services.AddSingleton<LiveSnapshots>();
-        builder.Services.AddOpenApi(options => options.ShouldInclude = description =>
-            description.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("results/", StringComparison.Ordinal)));
+        builder.Services.AddOpenApi(options =>
+        {
+            options.ShouldInclude = description =>
+                description.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("results/", StringComparison.Ordinal));
+            // The document would name the server after the request's Host header, which anyone can forge; without a
+            // server its paths are relative to wherever the document was read.
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Servers = [];
+                return Task.CompletedTask;
+            });
+        });
         return builder;
     }
 

@@ -11,12 +11,13 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb2c8e3f-b7ad-4e6f-977e-412e207c1324"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("8ce6c133-a669-42dd-9a3c-f99e088ef397"), entityTypeCount: 10)
         {
         }
 
         partial void Initialize()
         {
+            var adminSession = AdminSessionEntityType.Create(this);
             var adminUser = AdminUserEntityType.Create(this);
             var answer = AnswerEntityType.Create(this);
             var answerTally = AnswerTallyEntityType.Create(this);
@@ -27,12 +28,14 @@ namespace HejSurvey.Web.Data.CompiledModel
             var themeTally = ThemeTallyEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
+            AdminSessionEntityType.CreateForeignKey1(adminSession, adminUser);
             AnswerEntityType.CreateForeignKey1(answer, response);
             AnswerTallyEntityType.CreateForeignKey1(answerTally, round);
             ResponseEntityType.CreateForeignKey1(response, round);
             RoundEntityType.CreateForeignKey1(round, questionnaire);
             ThemeTallyEntityType.CreateForeignKey1(themeTally, round);
 
+            AdminSessionEntityType.CreateAnnotations(adminSession);
             AdminUserEntityType.CreateAnnotations(adminUser);
             AnswerEntityType.CreateAnnotations(answer);
             AnswerTallyEntityType.CreateAnnotations(answerTally);

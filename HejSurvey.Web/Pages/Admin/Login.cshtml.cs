@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -90,12 +90,12 @@ public sealed class LoginModel(
         }
         admin.FailedLogins = 0;
         admin.LockedUntil = null;
-        db.Audit(now, admin.Name, AuditAction.Login);
+        var session = AdminSessions.Start(db, admin, now, TimeSpan.FromHours(options.Value.SessionHours));
+        db.Audit(now, admin.Name, AuditAction.Login, $"session until {now.AddHours(options.Value.SessionHours):yyyy-MM-dd HH:mm} UTC");
         await db.SaveChangesAsync(cancellationToken);
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, admin.Name)], CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return LocalRedirect(IsAdminUrl(returnUrl) ? returnUrl! : "/admin");
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, session);
+        return LocalRedirect(AdminUrl(returnUrl) ?? "/admin");
     }
 
     /// <summary>Counts a wrong password in one statement (two browsers cannot both count from the same number) and locks at the limit.</summary>
@@ -124,6 +124,9 @@ public sealed class LoginModel(
     private string WrongNameOrPassword() =>
         text["Fel namn eller lösenord. Efter {0} misslyckade försök låses kontot i {1} minuter.", options.Value.MaxFailedLogins, options.Value.LockoutMinutes];
 
-    private static bool IsAdminUrl(string? url) =>
-        url is not null && (url == "/admin" || url.StartsWith("/admin/", StringComparison.Ordinal)) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\');
+    /// <summary>The return address if it is a page of the admin area, made safe for the Location header; otherwise null.</summary>
+    private static string? AdminUrl(string? url) =>
+        LocalUrl.Safe(url) is { } safe && (safe == "/admin" || safe.StartsWith("/admin/", StringComparison.Ordinal) || safe.StartsWith("/admin?", StringComparison.Ordinal)) && !safe.Contains("//", StringComparison.Ordinal)
+            ? safe
+            : null;
 }

@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HejSurvey.Web.Pages.Admin;
 
-/// <summary>Sign-out is a POST (with antiforgery), so that no link or image elsewhere can sign an admin out.</summary>
+/// <summary>
+/// Sign-out is a POST (with antiforgery), so that no link or image elsewhere can sign an admin out. It ends the session
+/// on the server, so a copy of the cookie taken before is refused too.
+/// </summary>
 public sealed class LogoutModel(SurveyDb db, TimeProvider clock) : PageModel
 {
     public void OnGet()
@@ -16,7 +19,12 @@ public sealed class LogoutModel(SurveyDb db, TimeProvider clock) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        db.Audit(clock.GetUtcNow().UtcDateTime, User.AdminName(), AuditAction.Logout);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (User.CurrentHash() is { } session)
+        {
+            await AdminSessions.EndAsync(db, session, now, cancellationToken);
+        }
+        db.Audit(now, User.AdminName(), AuditAction.Logout, "session ended");
         await db.SaveChangesAsync(cancellationToken);
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Redirect("/admin/login");

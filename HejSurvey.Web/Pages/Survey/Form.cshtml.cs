@@ -21,7 +21,6 @@ public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatal
     {
         Form,
         AlreadyAnswered,
-        NotOpen,
         Closed,
         Unavailable,
     }
@@ -60,6 +59,12 @@ public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatal
         {
             return stop;
         }
+        // Antiforgery accepts its token from a header too, so a body that is no form can get this far; reading it as
+        // one would throw. (Malformed forms are answered 400 by the request limits.)
+        if (!Request.HasFormContentType)
+        {
+            return StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
         if (SurveyForm.Read(await Request.ReadFormAsync(cancellationToken), Questionnaire, text) is not { } input)
         {
             return BadRequest();
@@ -94,16 +99,13 @@ public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatal
     private async Task<IActionResult?> LoadAsync(string slug, CancellationToken cancellationToken)
     {
         var round = await rounds.FindAsync(db, slug);
-        if (round is null)
+        // A draft is not public yet: it answers as an unknown slug, so that guessing one shows no title.
+        if (round is null || round.State == RoundState.Draft)
         {
             return NotFound();
         }
         Round = round;
         Questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
-        if (round.State == RoundState.Draft)
-        {
-            return Show(View.NotOpen, StatusCodes.Status409Conflict);
-        }
         if (!round.AcceptsAnswers(clock.GetUtcNow().UtcDateTime))
         {
             return Show(View.Closed, StatusCodes.Status410Gone);

@@ -20,7 +20,8 @@ public sealed class ThanksModel(SurveyDb db, RoundCache rounds) : PageModel
     {
         // Every respondent lands here right after the form, so the round comes from the same short cache.
         var round = await rounds.FindAsync(db, slug);
-        if (round is null)
+        // A draft answers as an unknown slug, as on the form.
+        if (round is null || round.State == RoundState.Draft)
         {
             return NotFound();
         }
