@@ -2,6 +2,7 @@ using System.Text.Json;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.OpenResults;
@@ -40,8 +41,8 @@ public static class ResultsData
         app.MapOpenApi();
         var data = app.MapGroup("").CacheOutput(ResultsSetup.CachePolicy).WithTags("Open results");
 
-        data.MapGet("/api/rounds", async (SurveyDb db, CancellationToken cancellationToken) =>
-                TypedResults.Ok((await RoundResults.PublishedAsync(db, cancellationToken)).Select(Summary).ToList()))
+        data.MapGet("/api/rounds", async (SurveyDb db, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                TypedResults.Ok((await RoundResults.PublishedAsync(db, options.Value.MinGroupSize(), cancellationToken)).Select(Summary).ToList()))
             .WithSummary("Rounds with published results, newest first.");
 
         data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
@@ -69,9 +70,9 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The same table as data.csv, as an array of JSON objects.");
 
-        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, CancellationToken cancellationToken) =>
-                await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is { } round
-                    ? TypedResults.Text(OpenData.DataPackage(round).ToJsonString(Json), "application/json; charset=utf-8")
+        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IStringLocalizer<Text> text, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+                    ? TypedResults.Text(OpenData.DataPackage(results.Round, MethodDeclaration.PlainText(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text)).ToJsonString(Json), "application/json; charset=utf-8")
                     : TypedResults.NotFound())
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");

@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb2c8e3f-b7ad-4e6f-977e-412e207c1324"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("ded45f62-1236-4bd3-b86b-1f7095113da6"), entityTypeCount: 10)
         {
         }
 
@@ -21,6 +21,7 @@ namespace HejSurvey.Web.Data.CompiledModel
             var answer = AnswerEntityType.Create(this);
             var answerTally = AnswerTallyEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
+            var liveVersion = LiveVersionEntityType.Create(this);
             var questionnaire = QuestionnaireEntityType.Create(this);
             var response = ResponseEntityType.Create(this);
             var round = RoundEntityType.Create(this);
@@ -29,6 +30,7 @@ namespace HejSurvey.Web.Data.CompiledModel
 
             AnswerEntityType.CreateForeignKey1(answer, response);
             AnswerTallyEntityType.CreateForeignKey1(answerTally, round);
+            LiveVersionEntityType.CreateForeignKey1(liveVersion, round);
             ResponseEntityType.CreateForeignKey1(response, round);
             RoundEntityType.CreateForeignKey1(round, questionnaire);
             ThemeTallyEntityType.CreateForeignKey1(themeTally, round);
@@ -37,6 +39,7 @@ namespace HejSurvey.Web.Data.CompiledModel
             AnswerEntityType.CreateAnnotations(answer);
             AnswerTallyEntityType.CreateAnnotations(answerTally);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
+            LiveVersionEntityType.CreateAnnotations(liveVersion);
             QuestionnaireEntityType.CreateAnnotations(questionnaire);
             ResponseEntityType.CreateAnnotations(response);
             RoundEntityType.CreateAnnotations(round);
