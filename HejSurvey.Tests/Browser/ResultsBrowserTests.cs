@@ -1,9 +1,9 @@
-using HejSurvey.Web.Components;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HejSurvey.Tests.Pages;
+using HejSurvey.Web.Components;
 using Microsoft.Playwright;
 
 namespace HejSurvey.Tests.Browser;

@@ -59,17 +59,23 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
                 await read.CommitAsync(cancellationToken);
             }
 
-            var shown = versions.Select(v => (Version: v, Tallies: RoundTallies.FromJson(v.Tallies), Hidden: RoundTallies.CellsFromJson(v.Hidden))).ToList();
+            // Every version shown is read back only when a new one, or the final results, must be checked against them.
+            List<(RoundTallies Tallies, IReadOnlyList<Cell> Hidden)> Earlier() =>
+                [.. versions.Select(v => (RoundTallies.FromJson(v.Tallies), RoundTallies.CellsFromJson(v.Hidden)))];
+            var last = versions.LastOrDefault();
             if (round.State == RoundState.Closed)
             {
-                if (shown.Count > 0 && responses - shown[^1].Version.Responses is > 0 and var after && after < minGroupSize)
+                if (last is not null && responses - last.Responses is > 0 and var after && after < minGroupSize)
                 {
-                    return Show(round, questionnaire, minGroupSize, shown[^1].Version.Responses, shown[^1].Tallies, shown[^1].Hidden);
+                    return Show(round, questionnaire, minGroupSize, last);
                 }
-                var final = Release(questionnaire, minGroupSize, tallies!, [.. shown.Select(s => (s.Tallies, s.Hidden))]);
-                return Show(round, questionnaire, minGroupSize, responses, tallies!, final ?? []);
+                var final = Release(questionnaire, minGroupSize, tallies!, Earlier());
+                // Null with versions shown: the final results cannot be published without giving someone away.
+                return final is null && last is not null
+                    ? Show(round, questionnaire, minGroupSize, last)
+                    : Show(round, questionnaire, minGroupSize, responses, tallies!, final ?? []);
             }
-            if (tallies is not null && Release(questionnaire, minGroupSize, tallies, [.. shown.Select(s => (s.Tallies, s.Hidden))]) is { } hidden)
+            if (tallies is not null && Release(questionnaire, minGroupSize, tallies, Earlier()) is { } hidden)
             {
                 var version = new LiveVersion
                 {
@@ -86,9 +92,9 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
                 }
                 return await LatestAsync(db, round, questionnaire, minGroupSize, cancellationToken);
             }
-            return shown.Count == 0
+            return last is null
                 ? Show(round, questionnaire, minGroupSize, 0, RoundTallies.Empty, [])
-                : Show(round, questionnaire, minGroupSize, shown[^1].Version.Responses, shown[^1].Tallies, shown[^1].Hidden);
+                : Show(round, questionnaire, minGroupSize, last);
         }
         finally
         {
@@ -118,8 +124,8 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
 
     /// <summary>
     /// The cells to hide beyond the static rules so that a version computed from <paramref name="tallies"/> cannot be
-    /// differenced against any of the <paramref name="earlier"/> ones; null when it cannot be released at all (fewer
-    /// than k answers since an earlier version, or none at all since the last).
+    /// differenced against any of the <paramref name="earlier"/> ones; null when it cannot be released at all (it would
+    /// have to hide everyone's count: fewer than k respondents in all, or fewer than k since an earlier version).
     /// </summary>
     public static HashSet<Cell>? Release(QuestionnaireDefinition questionnaire, int minGroupSize, RoundTallies tallies, IReadOnlyList<(RoundTallies Tallies, IReadOnlyList<Cell> Hidden)> earlier)
     {
@@ -230,6 +236,9 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
     private static RoundResults Show(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, int responses, RoundTallies tallies, IEnumerable<Cell> hidden) =>
         RoundResults.Compute(round with { Responses = responses }, questionnaire, minGroupSize, tallies, hidden);
 
+    private static RoundResults Show(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, LiveVersion version) =>
+        Show(round, questionnaire, minGroupSize, version.Responses, RoundTallies.FromJson(version.Tallies), RoundTallies.CellsFromJson(version.Hidden));
+
     private static async Task<bool> StoreAsync(SurveyDb db, LiveVersion version, CancellationToken cancellationToken)
     {
         db.LiveVersions.Add(version);
@@ -249,7 +258,7 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
     private static async Task<RoundResults> LatestAsync(SurveyDb db, PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, CancellationToken cancellationToken)
     {
         var last = await db.LiveVersions.AsNoTracking().Where(v => v.RoundId == round.Id).OrderByDescending(v => v.Number).FirstAsync(cancellationToken);
-        return Show(round, questionnaire, minGroupSize, last.Responses, RoundTallies.FromJson(last.Tallies), RoundTallies.CellsFromJson(last.Hidden));
+        return Show(round, questionnaire, minGroupSize, last);
     }
 
     public void Dispose() => moving.Dispose();

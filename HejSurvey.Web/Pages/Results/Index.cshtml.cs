@@ -1,7 +1,7 @@
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using HejSurvey.Web.Survey;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 
