@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Survey;
+using Xunit.Abstractions;
 
 namespace HejSurvey.Tests.Pages;
 
@@ -20,7 +21,7 @@ namespace HejSurvey.Tests.Pages;
 /// </list>
 /// No single respondent's answer may come out, and no count of a published set may lie between 1 and k − 1.
 /// </summary>
-public sealed partial class DisclosureTests : IDisposable
+public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposable
 {
     private const int K = 3;
     private const string Slug = "disclosure";
@@ -119,6 +120,8 @@ public sealed partial class DisclosureTests : IDisposable
 
         // The attacks had something to work on: groups shown in several versions, the attacker's answers inside them.
         Assert.True(versions.Count(v => v.Cells.Count(c => c.Key.Breakdown != "all" && c.Key.Measure == "size" && c.Value is not null) >= 4) >= 3);
+        output.WriteLine($"Versions seen, by their responses: {string.Join(", ", versions.Select(v => v.Responses))} (the last is the final results).");
+        output.WriteLine($"Cells hidden per version: {string.Join(", ", versions.Select(v => v.Cells.Count(c => c.Value is null)))} of {versions[0].Cells.Count}.");
         var leaks = Leaks(versions, respondents);
         Assert.True(leaks.Count == 0, $"{leaks.Count} ways to fewer than {K} respondents, {leaks.Count(l => l.Contains("recovered", StringComparison.Ordinal))} of them one person's answer:\n"
             + string.Join("\n", leaks.OrderBy(l => l.Contains("recovered", StringComparison.Ordinal) && l.Contains("statement:", StringComparison.Ordinal) ? 0 : 1).Take(20)));

@@ -19,6 +19,7 @@ public sealed record MethodDeclaration(
     string Title,
     IReadOnlyList<MethodDeclaration.Section> Sections,
     IReadOnlyList<MethodDeclaration.GroupCount> Groups,
+    IReadOnlyList<string> Scale,
     IReadOnlyList<MethodDeclaration.Question> Questions)
 {
     public sealed record Section(string Id, string Heading, IReadOnlyList<string> Paragraphs);
@@ -26,7 +27,7 @@ public sealed record MethodDeclaration(
     /// <summary>One line of the table of respondents per group; <see cref="Respondents"/> is null for a hidden group.</summary>
     public sealed record GroupCount(string Breakdown, string Group, long? Respondents);
 
-    /// <summary>A question in full with its answers ("1 = Tar helt avstånd", …).</summary>
+    /// <summary>A question in full with its answers; a statement's answers are the <see cref="Scale"/>, listed once.</summary>
     public sealed record Question(string Part, string Text, IReadOnlyList<string> Answers);
 
     /// <summary>The declaration in the current UI culture.</summary>
@@ -84,12 +85,12 @@ public sealed record MethodDeclaration(
         var questions = new List<Question>();
         foreach (var theme in q.Themes)
         {
-            questions.AddRange(theme.Statements.Select(s => new Question(theme.Title.Current, s.Text.Current, scale)));
+            questions.AddRange(theme.Statements.Select(s => new Question(theme.Title.Current, s.Text.Current, [])));
         }
         questions.AddRange(q.Background.Select(b => new Question(text["Bakgrundsfrågor"], b.Text.Current, [.. b.Options.Select(o => o.Text.Current)])));
         questions.Add(new Question(text["Fritext"], q.FreeText.Text.Current, [text["Publiceras aldrig."]]));
 
-        return new MethodDeclaration(text["Kvalitetsdeklaration: {0}", round.Title(SiteLocalization.Language)], sections, groups, questions);
+        return new MethodDeclaration(text["Kvalitetsdeklaration: {0}", round.Title(SiteLocalization.Language)], sections, groups, scale, questions);
     }
 
     /// <summary>The release rule of live results, as the results page and the method page state it.</summary>
@@ -128,9 +129,15 @@ public sealed record MethodDeclaration(
                 }
                 if (section.Id == "questions")
                 {
+                    plain.Append(text["Svarsskala för påståendena"].Value).Append(": ").AppendJoin("; ", declaration.Scale).Append('\n');
                     foreach (var question in declaration.Questions)
                     {
-                        plain.Append("- ").Append(question.Part).Append(": ").Append(question.Text).Append(" (").AppendJoin("; ", question.Answers).Append(")\n");
+                        plain.Append("- ").Append(question.Part).Append(": ").Append(question.Text);
+                        if (question.Answers.Count > 0)
+                        {
+                            plain.Append(" (").AppendJoin("; ", question.Answers).Append(')');
+                        }
+                        plain.Append('\n');
                     }
                 }
                 plain.Append('\n');
