@@ -50,41 +50,40 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
     private sealed record Respondent(int Number, Dictionary<string, int> Answers, bool Attacker);
 
     /// <summary>
-    /// 70 respondents. Most work in a state agency; one municipality respondent comes early and two more later (a group
-    /// that goes from hidden to shown); three in a region, two of whom say "don't know" to lead_drive (a group of k with
-    /// k − 1 "don't know"); a victim in "other public body" answers right after a version is released, and the attacker
-    /// sends k − 1 answers straight after them.
+    /// 140 respondents. Most work in a state agency; one municipality respondent comes early and two more later (a
+    /// group that goes from hidden to shown); three in a region, two of whom say "don't know" to lead_drive (a group of
+    /// k with k − 1 "don't know"). The victim, in "other public body", and the attacker's k − 1 answers are not in this
+    /// list: the attacker watches the count and sends theirs straight after the victim, right after a new version.
     /// </summary>
-    private static List<Respondent> Respondents()
+    private static Queue<Dictionary<string, int>> Honest(Random random)
     {
-        var random = new Random(20261201);
-        var list = new List<Respondent>();
-        Dictionary<string, int> Answer(int orgtype)
-        {
-            var answers = Questionnaire.Statements.ToDictionary(s => s.Key, _ => random.Next(100) < 15 ? QuestionnaireDefinition.DontKnowValue : random.Next(1, 6));
-            answers["orgtype"] = orgtype;
-            answers["role"] = random.Next(1, 5);
-            answers["size"] = random.Next(1, 5);
-            return answers;
-        }
+        var list = new Queue<Dictionary<string, int>>();
         var region = 0;
-        for (var i = 0; i < 70; i++)
+        for (var i = 0; i < 140 - K; i++)
         {
             var orgtype = i switch
             {
                 14 or 40 or 50 => 2,
                 37 or 41 or 45 => 3,
-                24 => 4,
                 _ => 1,
             };
-            var answers = Answer(orgtype);
+            var answers = Answer(random, orgtype);
             if (orgtype == 3)
             {
                 answers["lead_drive"] = region++ < K - 1 ? QuestionnaireDefinition.DontKnowValue : 4;
             }
-            list.Add(new Respondent(i, answers, Attacker: i is 25 or 26));
+            list.Enqueue(answers);
         }
         return list;
+    }
+
+    private static Dictionary<string, int> Answer(Random random, int orgtype)
+    {
+        var answers = Questionnaire.Statements.ToDictionary(s => s.Key, _ => random.Next(100) < 15 ? QuestionnaireDefinition.DontKnowValue : random.Next(1, 6));
+        answers["orgtype"] = orgtype;
+        answers["role"] = random.Next(1, 5);
+        answers["size"] = random.Next(1, 5);
+        return answers;
     }
 
     /// <summary>What a reader can see of one version: a vector per (breakdown, group, measure); null when hidden.</summary>
@@ -94,15 +93,35 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
     public async Task No_respondent_can_be_worked_out_from_any_version_the_final_results_or_a_restart()
     {
         var round = await site.CreateRoundAsync(Slug, RoundState.Open, published: true, live: true);
-        var respondents = Respondents();
+        var random = new Random(20261201);
+        var honest = Honest(random);
+        var respondents = new List<Respondent>();
         var versions = new List<Version>();
         var reader = site.Browser();
-        foreach (var respondent in respondents)
+        var victimSent = false;
+        async Task SendAsync(Dictionary<string, int> answers, bool attacker)
         {
-            using var response = await SurveyJourneyTests.AnswerAsync(site.Browser(), Slug, respondent.Answers.Select(a => KeyValuePair.Create(a.Key, a.Value.ToString(CultureInfo.InvariantCulture))));
+            using var response = await SurveyJourneyTests.AnswerAsync(site.Browser(), Slug, answers.Select(a => KeyValuePair.Create(a.Key, a.Value.ToString(CultureInfo.InvariantCulture))));
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            respondents.Add(new Respondent(respondents.Count, answers, attacker));
             Remember(versions, await ReadEverythingAsync(reader));
         }
+        while (honest.Count > 0)
+        {
+            var before = versions.Count;
+            await SendAsync(honest.Dequeue(), attacker: false);
+            if (!victimSent && versions.Count > before && versions.Count >= 3)
+            {
+                // A new version has just come out: the victim answers, and the attacker sends k − 1 straight after.
+                victimSent = true;
+                await SendAsync(Answer(random, orgtype: 4), attacker: false);
+                for (var i = 0; i < K - 1; i++)
+                {
+                    await SendAsync(Answer(random, orgtype: 1), attacker: true);
+                }
+            }
+        }
+        Assert.True(victimSent);
 
         // A restart (a second site on the same database) shows the very version shown before it.
         using (var restarted = Site(site.ConnectionString))

@@ -24,7 +24,7 @@ public sealed class IndexModel(SurveyDb db, TimeProvider clock, IOptions<SurveyO
             .ToListAsync();
         var shown = await RoundResults.LastVersionsAsync(db, HttpContext.RequestAborted);
         RoundLink Link(Round r) => new(r.Slug, r.TitleSv, r.TitleEn, r.ClosesAt,
-            LiveSnapshots.ShownResponses(r.State, r.ResponseCount, shown.TryGetValue(r.Id, out var last) ? last : null, options.Value.MinGroupSize()));
+            LiveSnapshots.ShownResponses(r.State, r.ResponseCount, shown.TryGetValue(r.Id, out var last) ? last : null, options.Value.LiveStepOf(options.Value.MinGroupSize())));
         Open = [.. rounds.Where(r => r.AcceptsAnswers(now)).Select(Link)];
         Published = [.. rounds.Where(r => r.ResultsVisible).Select(Link)];
     }

@@ -25,13 +25,15 @@ namespace HejSurvey.Web.OpenResults;
 /// their own answers and can subtract them. Against that the release is coarse: a new version comes at most every
 /// <see cref="SurveyOptions.LiveIntervalMinutes"/> and only after at least <see cref="SurveyOptions.LiveStep"/>
 /// (≥ 4k) new answers, so an attacker has to send LiveStep − 1 answers within the interval right around their victim's.
+/// A due version also waits, for at most <see cref="WaitSteps"/> steps, until it need hide nothing the version shown
+/// showed.
 /// The remaining risk is stated to the admin where live results are switched on, and on the results and method pages.
 /// </para>
 /// <para>
-/// The close cannot be held back, so the final results are checked against every version shown: cells that fail
-/// are hidden in the final results as in a new version, and when fewer than k answers in all came after the last
-/// version, the final results stay that version (the last answers are in the admin's raw data, not in the
-/// published figures).
+/// The close cannot be held back, so the final results are a version like any other: when fewer than LiveStep
+/// answers came after the last version shown, the final results stay that version (the last answers are in the
+/// admin's raw data, not in the published figures); otherwise they are checked against every version shown and cells
+/// that fail are hidden, as in a new version.
 /// </para>
 /// </summary>
 public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider clock) : IDisposable
@@ -65,7 +67,7 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
             var last = versions.LastOrDefault();
             if (round.State == RoundState.Closed)
             {
-                if (last is not null && responses - last.Responses is > 0 and var after && after < minGroupSize)
+                if (last is not null && responses - last.Responses is > 0 and var after && after < LiveStep(minGroupSize))
                 {
                     return Show(round, questionnaire, minGroupSize, last);
                 }
@@ -75,7 +77,8 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
                     ? Show(round, questionnaire, minGroupSize, last)
                     : Show(round, questionnaire, minGroupSize, responses, tallies!, final ?? []);
             }
-            if (tallies is not null && Release(questionnaire, minGroupSize, tallies, Earlier()) is { } hidden)
+            if (tallies is not null && Release(questionnaire, minGroupSize, tallies, Earlier()) is { } hidden
+                && !HidesWhatWasShown(questionnaire, minGroupSize, tallies, hidden, last, responses, options.Value.LiveStepOf(minGroupSize)))
             {
                 var version = new LiveVersion
                 {
@@ -104,12 +107,38 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
 
     /// <summary>
     /// The response count to publish for a round: while it is open with live results, the count of the version shown
-    /// (0 before the first), never the running count; once closed, the count of the final results.
+    /// (0 before the first), never the running count; once closed, the count of the final results, which stay the last
+    /// version when fewer than <paramref name="liveStep"/> answers came after it.
     /// </summary>
-    public static int ShownResponses(RoundState state, int responses, int? lastVersionResponses, int minGroupSize) =>
+    public static int ShownResponses(RoundState state, int responses, int? lastVersionResponses, int liveStep) =>
         state == RoundState.Open
             ? lastVersionResponses ?? 0
-            : lastVersionResponses is { } last && responses - last is > 0 and var after && after < minGroupSize ? last : responses;
+            : lastVersionResponses is { } last && responses - last is > 0 and var after && after < liveStep ? last : responses;
+
+    /// <summary>The live step in force for a minimum group size.</summary>
+    public int LiveStep(int minGroupSize) => options.Value.LiveStepOf(minGroupSize);
+
+    /// <summary>
+    /// How many steps a new version may wait for answers enough that it need hide nothing the version shown showed.
+    /// A version released as soon as the step is reached often finds a group grown by only 1 to k − 1 and has to hide
+    /// it; a few steps more usually let every group grow by k, so readers see fewer figures come and go.
+    /// </summary>
+    public const int WaitSteps = 4;
+
+    /// <summary>
+    /// True while the candidate would hide a cell that the version shown showed and it has waited fewer than
+    /// <see cref="WaitSteps"/> steps.
+    /// </summary>
+    private static bool HidesWhatWasShown(QuestionnaireDefinition questionnaire, int minGroupSize, RoundTallies tallies, HashSet<Cell> forced, LiveVersion? last, int responses, int step)
+    {
+        if (last is null || responses >= last.Responses + (WaitSteps * step))
+        {
+            return false;
+        }
+        var shown = RoundTallies.FromJson(last.Tallies);
+        var wasHidden = Suppression.HiddenCells(questionnaire, shown.CellCounts(questionnaire), minGroupSize, RoundTallies.CellsFromJson(last.Hidden));
+        return Suppression.HiddenCells(questionnaire, tallies.CellCounts(questionnaire), minGroupSize, forced).Any(c => !wasHidden.Contains(c));
+    }
 
     /// <summary>Whether a new version may be released: the interval has passed and LiveStep answers have come in since the one shown.</summary>
     private bool Due(LiveVersion? last, int responses, int minGroupSize)

@@ -70,7 +70,8 @@ public sealed record MethodDeclaration(
                 : [
                     text["Medan omgången var öppen visades {0} versioner av resultaten.", liveVersions],
                     LiveRule(options, k, text),
-                    text["Slutresultatet prövas på samma sätt mot varje visad version. Kom färre än {0} svar efter den sista versionen är slutresultatet den versionen; de sista svaren finns då bara i rådata.", k],
+                    text["En version som skulle dölja en siffra som den visade versionen visar väntar på fler svar, dock högst tills {0} nya svar har kommit in.", LiveSnapshots.WaitSteps * options.LiveStepOf(k)],
+                    text["Slutresultatet är en version som de andra: kom färre än {0} svar efter den sista versionen är slutresultatet den versionen, och de sista svaren finns bara i rådata; annars prövas det mot varje visad version.", options.LiveStepOf(k)],
                     LiveRisk(options, k, text)]),
         };
 

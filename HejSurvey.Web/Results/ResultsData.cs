@@ -42,7 +42,7 @@ public static class ResultsData
         var data = app.MapGroup("").CacheOutput(ResultsSetup.CachePolicy).WithTags("Open results");
 
         data.MapGet("/api/rounds", async (SurveyDb db, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
-                TypedResults.Ok((await RoundResults.PublishedAsync(db, options.Value.MinGroupSize(), cancellationToken)).Select(Summary).ToList()))
+                TypedResults.Ok((await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken)).Select(Summary).ToList()))
             .WithSummary("Rounds with published results, newest first.");
 
         data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>

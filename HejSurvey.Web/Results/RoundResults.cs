@@ -87,18 +87,18 @@ public sealed record RoundResults(
     /// Rounds whose results are visible (<see cref="Round.ResultsVisible"/>; never a draft), newest first, each with the
     /// response count of the results it shows (<see cref="LiveSnapshots.ShownResponses"/>), never the running count.
     /// </summary>
-    public static async Task<IReadOnlyList<PublishedRound>> PublishedAsync(SurveyDb db, int minGroupSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<PublishedRound>> PublishedAsync(SurveyDb db, int liveStep, CancellationToken cancellationToken)
     {
         var rounds = await db.Rounds.AsNoTracking().Where(r => r.IsPublished).OrderByDescending(r => r.OpenedAt).ToListAsync(cancellationToken);
         var shown = await LastVersionsAsync(db, cancellationToken);
-        return [.. rounds.Where(r => r.ResultsVisible).Select(r => Shown(r, shown, minGroupSize))];
+        return [.. rounds.Where(r => r.ResultsVisible).Select(r => Shown(r, shown, liveStep))];
     }
 
     /// <summary>The round if its results are visible; null for a round that is unknown or not published.</summary>
-    public static async Task<PublishedRound?> FindPublishedAsync(SurveyDb db, string slug, int minGroupSize, CancellationToken cancellationToken)
+    public static async Task<PublishedRound?> FindPublishedAsync(SurveyDb db, string slug, int liveStep, CancellationToken cancellationToken)
     {
         var round = await db.Rounds.AsNoTracking().SingleOrDefaultAsync(r => r.Slug == slug, cancellationToken);
-        return round is not null && round.ResultsVisible ? Shown(round, await LastVersionsAsync(db, cancellationToken, round.Id), minGroupSize) : null;
+        return round is not null && round.ResultsVisible ? Shown(round, await LastVersionsAsync(db, cancellationToken, round.Id), liveStep) : null;
     }
 
     /// <summary>The response count of each round's last live version shown, by round.</summary>
@@ -113,16 +113,16 @@ public sealed record RoundResults(
     public static Task<int> LiveVersionCountAsync(SurveyDb db, int roundId, CancellationToken cancellationToken) =>
         db.LiveVersions.CountAsync(v => v.RoundId == roundId, cancellationToken);
 
-    private static PublishedRound Shown(Round round, Dictionary<int, int> lastVersions, int minGroupSize) =>
+    private static PublishedRound Shown(Round round, Dictionary<int, int> lastVersions, int liveStep) =>
         PublishedRound.Of(round) with
         {
-            Responses = LiveSnapshots.ShownResponses(round.State, round.ResponseCount, lastVersions.TryGetValue(round.Id, out var last) ? last : null, minGroupSize),
+            Responses = LiveSnapshots.ShownResponses(round.State, round.ResponseCount, lastVersions.TryGetValue(round.Id, out var last) ? last : null, liveStep),
         };
 
     /// <summary>The results of a published round, or null for a round that is unknown or not published.</summary>
     public static async Task<RoundResults?> LoadAsync(SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, int minGroupSize, string slug, CancellationToken cancellationToken)
     {
-        if (await FindPublishedAsync(db, slug, minGroupSize, cancellationToken) is not { } round)
+        if (await FindPublishedAsync(db, slug, live.LiveStep(minGroupSize), cancellationToken) is not { } round)
         {
             return null;
         }

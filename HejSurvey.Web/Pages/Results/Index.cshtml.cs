@@ -16,5 +16,5 @@ public sealed class IndexModel(SurveyDb db, IOptions<SurveyOptions> options) : P
     public int LiveStep => options.Value.LiveStepOf(options.Value.MinGroupSize());
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Rounds = await RoundResults.PublishedAsync(db, options.Value.MinGroupSize(), cancellationToken);
+        Rounds = await RoundResults.PublishedAsync(db, LiveStep, cancellationToken);
 }

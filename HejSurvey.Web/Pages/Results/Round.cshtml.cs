@@ -54,7 +54,7 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
         }
 
         var others = new List<PublishedRound>();
-        foreach (var round in await RoundResults.PublishedAsync(db, minGroupSize, cancellationToken))
+        foreach (var round in await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(minGroupSize), cancellationToken))
         {
             if (round.Id != results.Round.Id && (await catalog.GetAsync(round.QuestionnaireId, cancellationToken)).Key == Questionnaire.Key)
             {
