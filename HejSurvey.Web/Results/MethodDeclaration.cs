@@ -96,7 +96,7 @@ public sealed record MethodDeclaration(
 
     /// <summary>The release rule of live results, as the results page and the method page state it.</summary>
     public static string LiveRule(SurveyOptions options, int minGroupSize, IStringLocalizer<Text> text) =>
-        text["En ny version av resultaten togs fram med minst {0} minuters mellanrum och först efter minst {1} nya svar. I den nya versionen är varje siffra som går att räkna i båda versionerna antingen oförändrad eller ändrad med minst {2} svarande; annars är den dold. Antalet svar som visas är versionens, inte det löpande antalet.",
+        text["En ny version av resultaten tas fram med minst {0} minuters mellanrum och först efter minst {1} nya svar. I den nya versionen är varje siffra som går att räkna i båda versionerna antingen oförändrad eller ändrad med minst {2} svarande; annars är den dold. Antalet svar som visas är versionens, inte det löpande antalet.",
             options.LiveIntervalMinutes, options.LiveStepOf(minGroupSize), minGroupSize];
 
     /// <summary>What the rule cannot stop, in plain words.</summary>
