@@ -124,7 +124,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         {
             var cell = Row(page, statement, "Specialist eller IT").QuerySelector("td")!;
             Assert.Equal("true", cell.GetAttribute("data-suppressed"));
-            Assert.Equal("Dold: för få svar för att visas", cell.TextContent.Trim());
+            Assert.Equal("Dold för att skydda enskilda svar", cell.TextContent.Trim());
         }
         var shown = Row(page, "user_needs", "Specialist eller IT");
         Assert.Equal("5", Figure(shown, "n"));
