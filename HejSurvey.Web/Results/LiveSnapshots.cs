@@ -51,20 +51,23 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
             // One read transaction: the round's count, its versions and its tallies are of the same commit.
             RoundTallies? tallies;
             List<LiveVersion> versions;
+            LiveVersion? last;
             int responses;
             await using (var read = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 responses = await db.Rounds.Where(r => r.Id == round.Id).Select(r => r.ResponseCount).SingleAsync(cancellationToken);
-                versions = await db.LiveVersions.AsNoTracking().Where(v => v.RoundId == round.Id).OrderBy(v => v.Number).ToListAsync(cancellationToken);
-                var due = round.State == RoundState.Closed || Due(versions.LastOrDefault(), responses, minGroupSize);
+                var stored = db.LiveVersions.AsNoTracking().Where(v => v.RoundId == round.Id);
+                last = await stored.OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
+                var due = round.State == RoundState.Closed || Due(last, responses, minGroupSize);
                 tallies = due ? await RoundResults.TalliesAsync(db, round.Id, cancellationToken) : null;
+                // Every version shown is read back only when a new one, or the final results, must be checked against
+                // them; otherwise the last one is all there is to show, and a request costs the same at any count.
+                versions = due ? await stored.OrderBy(v => v.Number).ToListAsync(cancellationToken) : last is null ? [] : [last];
                 await read.CommitAsync(cancellationToken);
             }
 
-            // Every version shown is read back only when a new one, or the final results, must be checked against them.
             List<(RoundTallies Tallies, IReadOnlyList<Cell> Hidden)> Earlier() =>
                 [.. versions.Select(v => (RoundTallies.FromJson(v.Tallies), RoundTallies.CellsFromJson(v.Hidden)))];
-            var last = versions.LastOrDefault();
             if (round.State == RoundState.Closed)
             {
                 if (last is not null && responses - last.Responses is > 0 and var after && after < LiveStep(minGroupSize))
@@ -83,7 +86,7 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
                 var version = new LiveVersion
                 {
                     RoundId = round.Id,
-                    Number = (versions.LastOrDefault()?.Number ?? 0) + 1,
+                    Number = (last?.Number ?? 0) + 1,
                     Responses = responses,
                     ReleasedAt = clock.GetUtcNow().UtcDateTime,
                     Tallies = tallies.ToJson(),
