@@ -11,7 +11,7 @@ namespace HejSurvey.Tests.Browser;
 public sealed class PageTests(BrowserSite browser)
 {
     public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy",
-        "results-list", "results", "results-by-orgtype", "results-by-role", "results-by-size", "results-compare", "results-live", "results-unpublished"];
+        "results-list", "results", "results-by-orgtype", "results-by-role", "results-by-size", "results-compare", "results-live", "results-unpublished", "results-method"];
 
     /// <summary>Pages that differ from another only in their data (the breakdowns by role and size are built as the one by orgtype): one screen each.</summary>
     private static readonly Dictionary<string, Screen> OneScreen = new() { ["results-by-role"] = Screen.Phone, ["results-by-size"] = Screen.Desktop };
@@ -117,6 +117,8 @@ public sealed class PageTests(BrowserSite browser)
                     Assert.True(await tab.CanvasHasInkAsync(canvas), $"A chart on {path} was not drawn.");
                 }
                 return shown;
+            case "results-method":
+                return await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).ThisYear.Slug}/method", culture);
             case "results-unpublished":
                 return await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).Unpublished.Slug}", culture);
             default:

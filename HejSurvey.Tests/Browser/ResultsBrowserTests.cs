@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HejSurvey.Tests.Pages;
+using HejSurvey.Web.Components;
 using Microsoft.Playwright;
 
 namespace HejSurvey.Tests.Browser;
@@ -316,8 +317,10 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
                 }
                 Assert.Equal(shown.Named["n"], row["n"]);
                 Assert.Equal(shown.Named["dont-know"], row["dont_know"]);
-                Assert.StartsWith(double.Parse(row["agree_share"], CultureInfo.InvariantCulture).ToString("P0", Swedish) + " ", shown.Named["agree"], StringComparison.Ordinal);
-                Assert.StartsWith(double.Parse(row["mean"], CultureInfo.InvariantCulture).ToString("0.00", Swedish) + " ", shown.Named["mean"], StringComparison.Ordinal);
+                // Rounded half away from zero from the exact counts, as the page does.
+                var agreeing = long.Parse(row["count_4"], CultureInfo.InvariantCulture) + long.Parse(row["count_5"], CultureInfo.InvariantCulture);
+                Assert.StartsWith((ResultFormat.Percent(agreeing, long.Parse(row["n"], CultureInfo.InvariantCulture)) / 100m).ToString("P0", Swedish) + " ", shown.Named["agree"], StringComparison.Ordinal);
+                Assert.StartsWith(ResultFormat.RoundedMean(double.Parse(row["mean"], CultureInfo.InvariantCulture)).ToString("0.00", Swedish) + " ", shown.Named["mean"], StringComparison.Ordinal);
             }
             else
             {
@@ -327,7 +330,7 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
                 if (!shown.Suppressed)
                 {
                     var column = themes.Columns.IndexOf(row["text_sv"]);
-                    Assert.Equal(double.Parse(row["index"], CultureInfo.InvariantCulture).ToString("0", Swedish), shown.Cells[column]);
+                    Assert.Equal(ResultFormat.RoundedIndex(double.Parse(row["index"], CultureInfo.InvariantCulture)).ToString("0", Swedish), shown.Cells[column]);
                 }
             }
             compared++;

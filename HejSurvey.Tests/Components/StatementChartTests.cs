@@ -84,6 +84,30 @@ public sealed class StatementChartTests : BunitContext
     }
 
     [Fact]
+    public void A_hidden_cell_of_a_shown_group_says_so_shows_no_number_and_stays_out_of_the_chart()
+    {
+        var chart = RenderChart(new StatementSeries("Alla svarande", Known), new StatementSeries("Region", StatementFigures.Hidden("lead_drive")));
+
+        chart.FindAll("tbody tr")[1].MarkupMatches(
+            "<tr><th scope=\"row\">Region</th><td colspan=\"9\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda enskilda svar</td></tr>");
+        Assert.DoesNotContain("Region", chart.Find("script#lead_drive-data").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shares_in_the_table_and_the_chart_are_rounded_alike_from_the_counts_halves_away_from_zero()
+    {
+        // 1 of 8 is 12.5 %, 3 of 8 is 37.5 %: 13 % and 38 %, in the table and in the chart data alike.
+        var eighths = new StatementFigures("lead_drive", [1, 3, 1, 2, 1], 0, Statistics.Share(3, 8), Statistics.Mean(new Dictionary<int, long> { [1] = 1, [2] = 3, [3] = 1, [4] = 2, [5] = 1 }, 1, 5));
+        var chart = RenderChart(new StatementSeries("Alla svarande", eighths));
+
+        var cells = chart.FindAll("tbody tr td").Take(5).Select(td => td.TextContent.Replace('\u00a0', ' ')).ToList();
+        Assert.Equal(["13 %", "38 %", "13 %", "25 %", "13 %"], cells);
+        var data = JsonDocument.Parse(chart.Find("script#lead_drive-data").TextContent).RootElement;
+        Assert.Equal([13.0, 38, 13, 25, 13], data.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("values")[0].GetDouble()));
+        Assert.StartsWith("38 %", chart.Find("td[data-figure=agree]").TextContent.Replace('\u00a0', ' '), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void With_every_group_hidden_there_is_no_chart_only_the_table()
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", null));

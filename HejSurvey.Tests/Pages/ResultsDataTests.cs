@@ -53,9 +53,20 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
             if (row["suppressed"] == "true")
             {
                 Assert.Equal("true", tableRow.QuerySelector("td")!.GetAttribute("data-suppressed"));
-                Assert.All(["group_size", "n", "count_1", "count_5", "dont_know", "agree_share", "mean", "mean_low"], field => Assert.Equal("", row[field]));
-                Assert.Equal(JsonValueKind.Null, apiGroup.GetProperty("size").ValueKind);
-                Assert.Empty(apiGroup.GetProperty("statements").EnumerateObject());
+                Assert.All(["n", "count_1", "count_5", "dont_know", "agree_share", "mean", "mean_low"], field => Assert.Equal("", row[field]));
+                if (apiGroup.GetProperty("size").ValueKind == JsonValueKind.Null)
+                {
+                    // The whole group is hidden.
+                    Assert.Equal("", row["group_size"]);
+                    Assert.Empty(apiGroup.GetProperty("statements").EnumerateObject());
+                }
+                else
+                {
+                    // The group shows, this statement in it does not: no count at all, not even "don't know".
+                    var hidden = apiGroup.GetProperty("statements").GetProperty(row["statement"]);
+                    Assert.True(hidden.GetProperty("suppressed").GetBoolean());
+                    Assert.All(["counts", "dontKnow", "n", "agree", "mean"], name => Assert.Equal(JsonValueKind.Null, hidden.GetProperty(name).ValueKind));
+                }
                 continue;
             }
             Assert.Equal(row["n"], Text(tableRow, "n"));
@@ -174,43 +185,63 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
-    public async Task Live_results_move_in_steps_of_the_minimum_group_size_and_trail_the_answers_by_as_much()
+    public async Task Live_results_come_in_versions_of_at_least_the_step_and_no_output_shows_the_running_count()
     {
         var round = await site.CreateRoundAsync("live-steps", RoundState.Open, published: true, live: true);
         var browser = site.Browser();
         async Task<int> ShownAsync(string culture = "sv")
         {
             var api = JsonDocument.Parse(await browser.GetStringAsync($"/api/rounds/{round.Slug}/results")).RootElement;
+            var shown = api.GetProperty("round").GetProperty("responses").GetInt32();
             var page = await browser.GetPageAsync($"/results/{round.Slug}?culture={culture}");
-            Assert.Contains(api.GetProperty("round").GetProperty("responses").GetInt32().ToString(CultureInfo.InvariantCulture), page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
-            return api.GetProperty("round").GetProperty("responses").GetInt32();
+            Assert.Equal(shown.ToString(CultureInfo.InvariantCulture), page.QuerySelector("[data-figure=responses]")!.TextContent.Trim());
+            // The same count on the landing page, the results list and the list of rounds in the API.
+            var rounds = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds")).RootElement;
+            Assert.Equal(shown, rounds.EnumerateArray().Single(r => r.GetProperty("slug").GetString() == round.Slug).GetProperty("responses").GetInt32());
+            foreach (var list in new[] { "/", "/results" })
+            {
+                var item = (await browser.GetPageAsync(list)).QuerySelectorAll("li").Single(li => li.QuerySelector($"a[href='/results/{round.Slug}']") is not null);
+                Assert.Contains($"{shown} svar", item.TextContent, StringComparison.Ordinal);
+            }
+            return shown;
         }
 
-        // The first version is the round as it opened; the state at 10 answers is kept for later.
-        await site.SubmitAsync(round, Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(orgtype: 1)));
+        // No version before LiveStep (4 × 5 = 20) answers.
+        await site.SubmitAsync(round, Enumerable.Range(0, 19).Select(_ => ResultsSite.Answer(orgtype: 1)));
         Assert.Equal(0, await ShownAsync());
 
-        // Showing the state at 10 now would let the final results, or the next version, differ from it by one answer.
+        // The 20th answer makes a first version due.
         await site.SubmitAsync(round, [ResultsSite.Answer(statements: 5, orgtype: 2)]);
-        Assert.Equal(0, await ShownAsync("en"));
-        await site.SubmitAsync(round, Enumerable.Range(0, 3).Select(_ => ResultsSite.Answer(orgtype: 2)));
-        Assert.Equal(0, await ShownAsync());
+        Assert.Equal(20, await ShownAsync("en"));
 
-        // Five more since the state at 10 was kept: it is shown, and the state at 15 is kept for the next step.
-        await site.SubmitAsync(round, [ResultsSite.Answer(orgtype: 2)]);
-        Assert.Equal(10, await ShownAsync());
-        await site.SubmitAsync(round, Enumerable.Range(0, 4).Select(_ => ResultsSite.Answer(orgtype: 3)));
-        Assert.Equal(10, await ShownAsync());
-        await site.SubmitAsync(round, [ResultsSite.Answer(orgtype: 3)]);
-        Assert.Equal(15, await ShownAsync());
-
-        // Closed, the round shows its final results, at least five answers from any version shown before.
-        await using (var db = site.Db())
-        {
-            await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(set => set.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, DateTime.UtcNow));
-        }
-        await site.Services.GetRequiredService<IOutputCacheStore>().EvictByTagAsync(ResultsSetup.CacheTag, default);
+        // Twenty more, but the interval (60 minutes) has not passed: the version shown stays.
+        await site.SubmitAsync(round, Enumerable.Range(0, 20).Select(_ => ResultsSite.Answer(orgtype: 2)));
         Assert.Equal(20, await ShownAsync());
+
+        // Closed, the round shows its final results, 20 answers from the version shown before, and its count everywhere.
+        await site.SetAsync(round, RoundState.Closed, published: true);
+        Assert.Equal(40, await ShownAsync());
+        await using var db = site.Db();
+        Assert.Equal(1, await db.LiveVersions.CountAsync(v => v.RoundId == round.Id));
+    }
+
+    [Fact]
+    public async Task Final_results_fewer_than_k_answers_after_the_last_live_version_stay_that_version()
+    {
+        var round = await site.CreateRoundAsync("live-last-few", RoundState.Open, published: true, live: true);
+        await site.SubmitAsync(round, Enumerable.Range(0, 20).Select(_ => ResultsSite.Answer(statements: 3)));
+        var browser = site.Browser();
+        var live = await browser.GetStringAsync($"/results/{round.Slug}/data.csv");
+
+        // Two more (one a 5 everywhere): the final results would give those two away against the version shown.
+        await site.SubmitAsync(round, [ResultsSite.Answer(statements: 5), ResultsSite.Answer(statements: 3)]);
+        await site.SetAsync(round, RoundState.Closed, published: true);
+
+        Assert.Equal(live, await browser.GetStringAsync($"/results/{round.Slug}/data.csv"));
+        var api = JsonDocument.Parse(await browser.GetStringAsync($"/api/rounds/{round.Slug}/results")).RootElement;
+        Assert.Equal(20, api.GetProperty("round").GetProperty("responses").GetInt32());
+        var rounds = JsonDocument.Parse(await browser.GetStringAsync("/api/rounds")).RootElement;
+        Assert.Equal(20, rounds.EnumerateArray().Single(r => r.GetProperty("slug").GetString() == round.Slug).GetProperty("responses").GetInt32());
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class DatabaseModelTests : IDisposable
         {
             // The database as the build before the latest migration left it.
             var latest = arranged.Database.GetMigrations().Last();
-            await arranged.Database.ExecuteSqlRawAsync("DROP TABLE AdminSessions");
+            await arranged.Database.ExecuteSqlRawAsync("DROP TABLE LiveVersions");
             await arranged.Database.ExecuteSqlAsync($"DELETE FROM __EFMigrationsHistory WHERE MigrationId = {latest}");
         }
 
@@ -64,7 +64,7 @@ public sealed class DatabaseModelTests : IDisposable
 
         await using var db = site.Db();
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
-        Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT count(*) AS Value FROM sqlite_master WHERE name = 'AdminSessions'").SingleAsync());
+        Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT count(*) AS Value FROM sqlite_master WHERE name = 'LiveVersions'").SingleAsync());
     }
 
     /// <summary>Every entity property, table column, key, index and foreign key of a model, one sorted line each.</summary>

@@ -17,7 +17,11 @@ public static class SurveyData
     /// <summary>Registers the database (SQLite by default), the questionnaire catalogue and the response writer.</summary>
     public static WebApplicationBuilder AddSurveyData(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SurveyOptions>().BindConfiguration("Survey");
+        builder.Services.AddOptions<SurveyOptions>().BindConfiguration("Survey")
+            // A smaller step would let a few answers of one's own isolate another person's between two live versions.
+            .Validate(o => o.LiveStepOf(Math.Max(1, o.MinGroupSize)) >= 4 * Math.Max(1, o.MinGroupSize), "Survey:LiveStep must be at least 4 × Survey:MinGroupSize.")
+            .Validate(o => o.LiveIntervalMinutes >= 0, "Survey:LiveIntervalMinutes cannot be negative.")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         var connectionString = ResolveConnectionString(
             builder.Configuration.GetConnectionString("Survey") ?? DefaultConnectionString,

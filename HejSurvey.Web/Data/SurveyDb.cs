@@ -11,6 +11,7 @@ public sealed class SurveyDb(DbContextOptions<SurveyDb> options) : DbContext(opt
     public DbSet<Answer> Answers => Set<Answer>();
     public DbSet<AnswerTally> AnswerTallies => Set<AnswerTally>();
     public DbSet<ThemeTally> ThemeTallies => Set<ThemeTally>();
+    public DbSet<LiveVersion> LiveVersions => Set<LiveVersion>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AdminSession> AdminSessions => Set<AdminSession>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
+using HejSurvey.Web.Survey;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.OpenResults;
@@ -48,9 +49,9 @@ public static class Catalogue
         catalogue.MapGet("/datasets/dcat", ServeAsync);
     }
 
-    private static async Task<IResult> ServeAsync(SurveyDb db, IOptions<ContactOptions> contact, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ServeAsync(SurveyDb db, IOptions<ContactOptions> contact, IOptions<SurveyOptions> survey, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
     {
-        var rounds = await RoundResults.PublishedAsync(db, cancellationToken);
+        var rounds = await RoundResults.PublishedAsync(db, survey.Value.LiveStepOf(survey.Value.MinGroupSize()), cancellationToken);
         var document = Write(rounds, PublicOrigin.For(context), contact.Value, clock.GetUtcNow().UtcDateTime);
         return Results.Text(document.Declaration + "\n" + document.ToString(), $"{MediaType}; charset=utf-8");
     }

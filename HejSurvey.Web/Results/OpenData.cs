@@ -36,8 +36,8 @@ public static class OpenData
         new("group_label_sv", "string", "The group in Swedish.", r => r.GroupLabelSv),
         new("group_label_en", "string", "The group in English.", r => r.GroupLabelEn),
         new("group_code", "string", "The group as one code: all (everyone), or the breakdown and the option, such as role-2; its categories give each group's label.", r => GroupCode(r.Group.Breakdown, r.Group.Option)),
-        new("suppressed", "boolean", "True when the group is below the minimum group size, or hidden so that it cannot be worked out from the others; its figures are then empty.", r => r.Group.Suppressed),
-        new("group_size", "integer", "Respondents in the group.", r => r.Group.Size),
+        new("suppressed", "boolean", "True when this row's figures are suppressed: they rest on fewer than the minimum number of answers, or are hidden so that such figures cannot be worked out from the others. Every figure of the row is then empty, never zero.", r => r.Group.Suppressed || (r.Statement is null ? r.ThemeFigures?.Suppressed ?? true : r.Figures?.Suppressed ?? true)),
+        new("group_size", "integer", "Respondents in the group; empty when the group is suppressed.", r => r.Group.Size),
         new("kind", "string", "statement: one statement's answers; theme: the theme's index.", r => r.Statement is null ? "theme" : "statement"),
         new("theme", "string", "The theme's key.", r => r.Theme.Key),
         new("statement", "string", "The statement's key; empty on a theme's row.", r => r.Statement?.Key),
@@ -46,7 +46,7 @@ public static class OpenData
         new("text_en", "string", "The statement (or the theme's title) in English.", r => r.Statement?.Text.En ?? r.Theme.Title.En),
         new("n", "integer", "Statement: answers on the 1–5 scale (\"don't know\" not included). Theme: respondents with an index.", r => r.Statement is null ? r.ThemeFigures?.N : r.Figures?.N),
         .. Enumerable.Range(QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax - QuestionnaireDefinition.ScaleMin + 1).Select(value =>
-            new Field($"count_{value}", "integer", $"Answers with the value {value} (1 = strongly disagree, 5 = strongly agree).", r => r.Figures?.Counts[value - QuestionnaireDefinition.ScaleMin])),
+            new Field($"count_{value}", "integer", $"Answers with the value {value} (1 = strongly disagree, 5 = strongly agree).", r => r.Figures?.Counts?[value - QuestionnaireDefinition.ScaleMin])),
         new("dont_know", "integer", "\"Don't know\" answers, left out of every share, mean and index.", r => r.Figures?.DontKnow),
         new("agree_share", "number", "Share who agree (4 or 5) among the answers on the scale, 0–1.", r => r.Figures?.Agree?.Value),
         new("agree_low", "number", "Lower end of the 95 % Wilson interval of agree_share.", r => r.Figures?.Agree?.Low),
@@ -126,9 +126,9 @@ public static class OpenData
     /// <summary>
     /// The Frictionless Data Package (version 2, readable by version 1 tools): the table's schema with the coded
     /// columns' categories, the suppressed cells declared as missing values with their meaning, the primary key, both
-    /// files, the licence, and who publishes it.
+    /// files, the licence, and who publishes it; the description is the round's method text.
     /// </summary>
-    public static JsonObject DataPackage(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, Publisher publisher, DateTime now)
+    public static JsonObject DataPackage(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, Publisher publisher, DateTime now, string description)
     {
         var page = $"{publisher.Origin}/results/{round.Slug}";
         var k = minGroupSize.ToString(CultureInfo.InvariantCulture);
@@ -192,7 +192,7 @@ public static class OpenData
             ["profile"] = "tabular-data-package",
             ["name"] = round.Slug,
             ["title"] = round.TitleEn,
-            ["description"] = $"Aggregate results of the survey round \"{round.TitleEn}\" ({round.TitleSv}), by statement and group. Groups below the minimum group size, and groups that would give them away, are suppressed.",
+            ["description"] = description,
             // The figures of a closed round are final; live results of an open round are a preliminary version.
             ["version"] = round.State == Data.RoundState.Closed ? "1.0.0" : "0.1.0",
             ["created"] = (round.State == Data.RoundState.Closed && round.ClosedAt is { } closed ? closed : now).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),

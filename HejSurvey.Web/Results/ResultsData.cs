@@ -42,8 +42,8 @@ public static class ResultsData
         app.MapOpenApi();
         var data = app.MapGroup("").CacheOutput(ResultsSetup.CachePolicy).WithTags("Open results");
 
-        data.MapGet("/api/rounds", async (SurveyDb db, CancellationToken cancellationToken) =>
-                TypedResults.Ok((await RoundResults.PublishedAsync(db, cancellationToken)).Select(Summary).ToList()))
+        data.MapGet("/api/rounds", async (SurveyDb db, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
+                TypedResults.Ok((await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken)).Select(Summary).ToList()))
             .WithSummary("Rounds with published results, newest first.");
 
         data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
@@ -84,15 +84,15 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The same table as data.csv, as an array of JSON objects.");
 
-        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
+        data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
             {
-                if (await RoundResults.FindPublishedAsync(db, slug, cancellationToken) is not { } round)
+                if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
                 {
                     return TypedResults.NotFound();
                 }
-                var questionnaire = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
                 var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Value.Organisation, contact.Value.Email);
-                var package = OpenData.DataPackage(round, questionnaire, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime);
+                var description = MethodDeclaration.PlainText(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
+                var package = OpenData.DataPackage(results.Round, results.Questionnaire, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime, description);
                 return TypedResults.Text(package.ToJsonString(Json), "application/json; charset=utf-8");
             })
             .Produces(StatusCodes.Status200OK, contentType: "application/json")

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using SpreadCheetah;
 using SpreadCheetah.Styling;
 using SpreadCheetah.Worksheets;
+using SheetCell = SpreadCheetah.Cell;
 
 namespace HejSurvey.Web.OpenResults;
 
@@ -47,38 +48,39 @@ public static class ResultsWorkbook
             var breakdownSheets = questionnaire.Background.Select(b => (b.Key, Name: SheetName(text["Per {0}", BreakdownName(b, text).ToLower(CultureInfo.CurrentCulture)]))).ToList();
 
             await workbook.StartWorksheetAsync(text["Om tabellerna"], new WorksheetOptions().Widths(110), cancel);
-            await workbook.AddRowAsync([new Cell(text["{0}: resultat per tema, påstående och grupp", round.Title(language)].Value, title)], cancel);
-            await workbook.AddRowAsync(Array.Empty<Cell>(), cancel);
-            await workbook.AddRowAsync([new Cell(text["Källa: {0}, enkäten {1} version {2}, {3}.", contact.Organisation, questionnaire.Key, questionnaire.Version, page].Value)], cancel);
-            await workbook.AddRowAsync([new Cell(text["Licens: Creative Commons Erkännande 4.0 (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/. Ange källan när du använder siffrorna."].Value)], cancel);
-            await workbook.AddRowAsync([new Cell(text["Kontakt: {0}, {1}.", contact.Organisation, contact.Email].Value)], cancel);
-            await workbook.AddRowAsync([new Cell(text["Svar: {0}. Period: {1}.", round.Responses, Period(round)].Value)], cancel);
-            await workbook.AddRowAsync(Array.Empty<Cell>(), cancel);
-            await workbook.AddRowAsync([new Cell(text["Teckenförklaring"].Value, bold)], cancel);
-            await workbook.AddRowAsync([new Cell(text["{0} Uppgiften visas inte: gruppen har färre än {1} svarande, eller siffran skulle göra det möjligt att räkna fram en dold grupp.", Suppressed, results.MinGroupSize].Value)], cancel);
-            await workbook.AddRowAsync([new Cell(text["{0} Inget att beräkna: inga svar på skalan (alla svarade vet inte), eller för få svar för ett intervall.", NothingToCompute].Value)], cancel);
-            await workbook.AddRowAsync([new Cell(text["Andelen som instämmer är andelen som svarade 4 eller 5 av dem som svarade på skalan 1–5; vet inte räknas inte. Index 0–100 är medelvärdet av varje svarandes påståenden (1 = 0, 5 = 100). Intervallen är 95-procentiga konfidensintervall."].Value)], cancel);
-            await workbook.AddRowAsync(Array.Empty<Cell>(), cancel);
-            await workbook.AddRowAsync([new Cell(text["Tabeller"].Value, bold)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["{0}: resultat per tema, påstående och grupp", round.Title(language)].Value, title)], cancel);
+            await workbook.AddRowAsync(Array.Empty<SheetCell>(), cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Källa: {0}, enkäten {1} version {2}, {3}.", contact.Organisation, questionnaire.Key, questionnaire.Version, page].Value)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Licens: Creative Commons Erkännande 4.0 (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/. Ange källan när du använder siffrorna."].Value)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Kontakt: {0}, {1}.", contact.Organisation, contact.Email].Value)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Svar: {0}. Period: {1}.", round.Responses, Period(round)].Value)], cancel);
+            await workbook.AddRowAsync(Array.Empty<SheetCell>(), cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Teckenförklaring"].Value, bold)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["{0} Uppgiften visas inte: gruppen har färre än {1} svarande, eller siffran skulle göra det möjligt att räkna fram en dold grupp.", Suppressed, results.MinGroupSize].Value)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["{0} Inget att beräkna: inga svar på skalan (alla svarade vet inte), eller för få svar för ett intervall.", NothingToCompute].Value)], cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Andelen som instämmer är andelen som svarade 4 eller 5 av dem som svarade på skalan 1–5; vet inte räknas inte. Index 0–100 är medelvärdet av varje svarandes påståenden (1 = 0, 5 = 100). Intervallen är 95-procentiga konfidensintervall."].Value)], cancel);
+            await workbook.AddRowAsync(Array.Empty<SheetCell>(), cancel);
+            await workbook.AddRowAsync([new SheetCell(text["Tabeller"].Value, bold)], cancel);
             foreach (var sheet in breakdownSheets.Select(b => b.Name).Prepend(statementsSheet).Prepend(themesSheet))
             {
-                await workbook.AddRowAsync([new Cell(sheet)], cancel);
+                await workbook.AddRowAsync([new SheetCell(sheet)], cancel);
             }
 
-            Cell Figure(double? value, bool hidden, StyleId style) =>
-                value is { } v ? new Cell(v, style) : new Cell(hidden ? Suppressed : NothingToCompute, right);
-            Cell Count(long? value, bool hidden) =>
-                value is { } v ? new Cell(v) : new Cell(hidden ? Suppressed : NothingToCompute, right);
+            SheetCell Figure(double? value, bool hidden, StyleId style) =>
+                value is { } v ? new SheetCell(v, style) : new SheetCell(hidden ? Suppressed : NothingToCompute, right);
+            SheetCell Count(long? value, bool hidden) =>
+                value is { } v ? new SheetCell(v) : new SheetCell(hidden ? Suppressed : NothingToCompute, right);
 
             string[] themeHeadings = [text["Grupp"], text["Tema"], text["Index 0–100"], text["95 % KI, nedre"], text["95 % KI, övre"], text["Antal svarande (n)"]];
-            Cell[] ThemeLine(OpenData.Row row) =>
+            static bool ThemeHidden(OpenData.Row row) => row.Group.Suppressed || row.ThemeFigures is not { Suppressed: false };
+            SheetCell[] ThemeLine(OpenData.Row row) =>
             [
                 new(language == "en" ? row.GroupLabelEn : row.GroupLabelSv),
                 new(row.Theme.Title.In(language)),
-                Figure(row.ThemeFigures?.Index?.Value, row.Group.Suppressed, oneDecimal),
-                Figure(row.ThemeFigures?.Index?.Low, row.Group.Suppressed, oneDecimal),
-                Figure(row.ThemeFigures?.Index?.High, row.Group.Suppressed, oneDecimal),
-                Count(row.ThemeFigures?.N, row.Group.Suppressed),
+                Figure(row.ThemeFigures?.Index?.Value, ThemeHidden(row), oneDecimal),
+                Figure(row.ThemeFigures?.Index?.Low, ThemeHidden(row), oneDecimal),
+                Figure(row.ThemeFigures?.Index?.High, ThemeHidden(row), oneDecimal),
+                Count(row.ThemeFigures?.N, ThemeHidden(row)),
             ];
             string[] statementHeadings =
             [
@@ -87,10 +89,11 @@ public static class ResultsWorkbook
                 text["Medelvärde 1–5"], text["95 % KI, nedre"], text["95 % KI, övre"],
                 .. questionnaire.Scale.Select(o => text["{0} ({1})", o.Text.In(language), o.Value].Value),
             ];
-            Cell[] StatementLine(OpenData.Row row)
+            SheetCell[] StatementLine(OpenData.Row row)
             {
                 var figures = row.Figures;
-                var hidden = row.Group.Suppressed;
+                // A figure is hidden with its whole group or on its own (fewer than k answers, or a complement).
+                var hidden = row.Group.Suppressed || figures is not { Suppressed: false };
                 return
                 [
                     new(language == "en" ? row.GroupLabelEn : row.GroupLabelSv),
@@ -104,11 +107,11 @@ public static class ResultsWorkbook
                     Figure(figures?.Mean?.Value, hidden, twoDecimals),
                     Figure(figures?.Mean?.Low, hidden, twoDecimals),
                     Figure(figures?.Mean?.High, hidden, twoDecimals),
-                    .. questionnaire.Scale.Select(o => Count(figures?.Counts[o.Value - QuestionnaireDefinition.ScaleMin], hidden)),
+                    .. questionnaire.Scale.Select(o => Count(figures?.Counts?[o.Value - QuestionnaireDefinition.ScaleMin], hidden)),
                 ];
             }
 
-            async Task TableAsync(string name, string[] headings, IEnumerable<Cell[]> lines, params double[] widths)
+            async Task TableAsync(string name, string[] headings, IEnumerable<SheetCell[]> lines, params double[] widths)
             {
                 await workbook.StartWorksheetAsync(SheetName(name), new WorksheetOptions { FrozenRows = 1 }.Widths(widths), cancel);
                 await workbook.AddHeaderRowAsync(headings, bold, cancel);
@@ -126,8 +129,8 @@ public static class ResultsWorkbook
                 var groups = rows.Where(r => r.Group.Breakdown == key).ToList();
                 await TableAsync(name, [.. statementHeadings, text["Index 0–100"], text["95 % KI, nedre"], text["95 % KI, övre"], text["Antal svarande (n)"]],
                     groups.Select(r => r.Statement is not null
-                        ? [.. StatementLine(r), .. Enumerable.Repeat(new Cell(""), 4)]
-                        : (Cell[])[.. ThemeLine(r)[..2], new Cell(text["Temaindex"].Value), .. Enumerable.Repeat(new Cell(""), 8 + questionnaire.Scale.Count), .. ThemeLine(r)[2..]]),
+                        ? [.. StatementLine(r), .. Enumerable.Repeat(new SheetCell(""), 4)]
+                        : (SheetCell[])[.. ThemeLine(r)[..2], new SheetCell(text["Temaindex"].Value), .. Enumerable.Repeat(new SheetCell(""), 8 + questionnaire.Scale.Count), .. ThemeLine(r)[2..]]),
                     24, 18, 60, 14, 10, 14, 14, 14, 12, 12, 12);
             }
             await workbook.FinishAsync(cancel);

@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8ce6c133-a669-42dd-9a3c-f99e088ef397"), entityTypeCount: 10)
+            : base(skipDetectChanges: false, modelId: new Guid("b0ac7e52-36b2-46e1-a985-47eac0e570f1"), entityTypeCount: 11)
         {
         }
 
@@ -22,6 +22,7 @@ namespace HejSurvey.Web.Data.CompiledModel
             var answer = AnswerEntityType.Create(this);
             var answerTally = AnswerTallyEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
+            var liveVersion = LiveVersionEntityType.Create(this);
             var questionnaire = QuestionnaireEntityType.Create(this);
             var response = ResponseEntityType.Create(this);
             var round = RoundEntityType.Create(this);
@@ -31,6 +32,7 @@ namespace HejSurvey.Web.Data.CompiledModel
             AdminSessionEntityType.CreateForeignKey1(adminSession, adminUser);
             AnswerEntityType.CreateForeignKey1(answer, response);
             AnswerTallyEntityType.CreateForeignKey1(answerTally, round);
+            LiveVersionEntityType.CreateForeignKey1(liveVersion, round);
             ResponseEntityType.CreateForeignKey1(response, round);
             RoundEntityType.CreateForeignKey1(round, questionnaire);
             ThemeTallyEntityType.CreateForeignKey1(themeTally, round);
@@ -40,6 +42,7 @@ namespace HejSurvey.Web.Data.CompiledModel
             AnswerEntityType.CreateAnnotations(answer);
             AnswerTallyEntityType.CreateAnnotations(answerTally);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
+            LiveVersionEntityType.CreateAnnotations(liveVersion);
             QuestionnaireEntityType.CreateAnnotations(questionnaire);
             ResponseEntityType.CreateAnnotations(response);
             RoundEntityType.CreateAnnotations(round);

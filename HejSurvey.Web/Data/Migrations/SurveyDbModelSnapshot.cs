@@ -157,6 +157,33 @@ namespace HejSurvey.Web.Data.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("HejSurvey.Web.Data.LiveVersion", b =>
+                {
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hidden")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Responses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tallies")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoundId", "Number");
+
+                    b.ToTable("LiveVersions", (string)null);
+                });
+
             modelBuilder.Entity("HejSurvey.Web.Data.Questionnaire", b =>
                 {
                     b.Property<int>("Id")
@@ -342,6 +369,15 @@ namespace HejSurvey.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("HejSurvey.Web.Data.AnswerTally", b =>
+                {
+                    b.HasOne("HejSurvey.Web.Data.Round", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HejSurvey.Web.Data.LiveVersion", b =>
                 {
                     b.HasOne("HejSurvey.Web.Data.Round", null)
                         .WithMany()

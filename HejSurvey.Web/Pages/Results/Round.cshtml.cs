@@ -34,6 +34,8 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
 
     public QuestionnaireDefinition Questionnaire => Results.Questionnaire;
 
+    public SurveyOptions Options => options.Value;
+
     public async Task<IActionResult> OnGetAsync(string slug, string? by, string? compare, CancellationToken cancellationToken)
     {
         var minGroupSize = options.Value.MinGroupSize();
@@ -52,7 +54,7 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
         }
 
         var others = new List<PublishedRound>();
-        foreach (var round in await RoundResults.PublishedAsync(db, cancellationToken))
+        foreach (var round in await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(minGroupSize), cancellationToken))
         {
             if (round.Id != results.Round.Id && (await catalog.GetAsync(round.QuestionnaireId, cancellationToken)).Key == Questionnaire.Key)
             {

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.Pages.Admin.Rounds;
 
@@ -21,8 +22,11 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
 /// submission racing with a close is either stored before it or refused after it.
 /// </summary>
-public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
 {
+    /// <summary>The live-results policy in force, stated beside the switch.</summary>
+    public SurveyOptions Options => options.Value;
+
     public const string DoneKey = "AdminDone";
 
     public Round Round { get; private set; } = null!;

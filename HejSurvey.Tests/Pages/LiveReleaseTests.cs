@@ -1,0 +1,73 @@
+using System.Text.Json;
+using HejSurvey.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HejSurvey.Tests.Pages;
+
+/// <summary>The coarse release policy of live results: at most every Survey:LiveIntervalMinutes, and a step of at least 4k.</summary>
+public sealed class LiveReleaseTests
+{
+    /// <summary>A clock the test moves by hand.</summary>
+    private sealed class HandClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private sealed class ClockedSite(HandClock clock) : SiteFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+    }
+
+    [Fact]
+    public async Task A_new_version_comes_only_once_the_interval_has_passed_and_the_step_is_reached()
+    {
+        var clock = new HandClock();
+        using var site = new ClockedSite(clock);
+        var round = await site.CreateRoundAsync("live-interval", RoundState.Open, published: true, live: true);
+        var browser = site.Browser();
+        async Task<int> ShownAsync() =>
+            JsonDocument.Parse(await browser.GetStringAsync($"/api/rounds/{round.Slug}/results")).RootElement.GetProperty("round").GetProperty("responses").GetInt32();
+
+        await site.SubmitAsync(round, Enumerable.Range(0, 20).Select(_ => ResultsSite.Answer()));
+        Assert.Equal(20, await ShownAsync());
+
+        // Twenty more within the hour: the step is reached, the interval is not.
+        clock.Now = clock.Now.AddMinutes(59);
+        await site.SubmitAsync(round, Enumerable.Range(0, 20).Select(_ => ResultsSite.Answer()));
+        Assert.Equal(20, await ShownAsync());
+
+        // The hour has passed: the next answer (which also empties the cache) brings a new version.
+        clock.Now = clock.Now.AddMinutes(2);
+        await site.SubmitAsync(round, [ResultsSite.Answer()]);
+        Assert.Equal(41, await ShownAsync());
+
+        // The interval has started again, and the step is not reached either.
+        clock.Now = clock.Now.AddMinutes(61);
+        await site.SubmitAsync(round, Enumerable.Range(0, 19).Select(_ => ResultsSite.Answer()));
+        Assert.Equal(41, await ShownAsync());
+        await site.SubmitAsync(round, [ResultsSite.Answer()]);
+        Assert.Equal(61, await ShownAsync());
+    }
+
+    [Theory]
+    [InlineData("5", "19")]
+    [InlineData("10", "20")]
+    public void The_site_refuses_to_start_with_a_live_step_below_four_times_the_minimum(string minGroupSize, string liveStep)
+    {
+        using var site = new SiteFactory();
+        site.Settings["Survey:MinGroupSize"] = minGroupSize;
+        site.Settings["Survey:LiveStep"] = liveStep;
+
+        var refused = Assert.ThrowsAny<Exception>(() => site.Services);
+
+        Assert.Contains("Survey:LiveStep must be at least 4 × Survey:MinGroupSize.", refused.ToString(), StringComparison.Ordinal);
+    }
+}
