@@ -188,7 +188,8 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
         foreach (var row in csv)
         {
             var breakdown = row["breakdown"];
-            int? group = row["group"].Length == 0 ? null : int.Parse(row["group"], CultureInfo.InvariantCulture);
+            // Everyone's rows carry the group code 0 (the table's primary key needs one); the API gives no option.
+            int? group = breakdown == "all" ? null : int.Parse(row["group"], CultureInfo.InvariantCulture);
             cells[(breakdown, group, "size")] = row["group_size"].Length == 0 ? null : [double.Parse(row["group_size"], CultureInfo.InvariantCulture)];
             if (row["suppressed"] == "true")
             {
