@@ -8,8 +8,9 @@ namespace HejSurvey.Tests.Pages;
 
 public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private static IElement Row(IDocument page, string statementKey, string group) =>
-        page.QuerySelectorAll($"figure#{statementKey} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);
+    /// <summary>A group's row in a statement's first table (share, mean, n) or, with <paramref name="table"/> "distribution", in its full distribution.</summary>
+    private static IElement Row(IDocument page, string statementKey, string group, string table = "shares") =>
+        page.QuerySelectorAll($"figure#{statementKey} table.{table} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);
 
     private static string Figure(IElement row, string figure) => row.QuerySelector($"td[data-figure={figure}]")!.TextContent.Trim();
 
@@ -90,7 +91,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         Assert.Equal("40 % 17 %–69 %", Normalise(Figure(everyone, "agree")));
         Assert.Equal("3,20 2,26–4,14", Normalise(Figure(everyone, "mean")));
         Assert.Equal("10", Figure(everyone, "n"));
-        Assert.Equal("2", Figure(everyone, "dont-know"));
+        Assert.Equal("2", Figure(Row(swedish, "lead_drive", "Alla svarande", "distribution"), "dont-know"));
         Assert.Equal("12", swedish.QuerySelector("[data-figure=responses]")!.TextContent.Trim());
         // Leadership index: respondents' indices 0, 25, 25, 50, 50, 50, 75, 75, 100, 100 → 55 (31–79).
         var themeRow = swedish.QuerySelectorAll("figure#themes tbody tr").Single();
@@ -128,7 +129,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         }
         var shown = Row(page, "user_needs", "Specialist eller IT");
         Assert.Equal("5", Figure(shown, "n"));
-        Assert.Equal("0", Figure(shown, "dont-know"));
+        Assert.Equal("0", Figure(Row(page, "user_needs", "Specialist eller IT", "distribution"), "dont-know"));
         // The chart carries only the groups that are shown.
         var data = page.QuerySelector("script#user_needs-data")!.TextContent;
         Assert.Contains("Specialist eller IT", data, StringComparison.Ordinal);
@@ -153,7 +154,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
 
         var broken = await browser.GetPageAsync("/results/form-round?by=size");
         Assert.Equal("size", broken.QuerySelector<IHtmlSelectElement>("select[name=by]")!.Value);
-        Assert.Equal(5, broken.QuerySelectorAll("figure#lead_drive tbody tr").Length);
+        Assert.Equal(5, broken.QuerySelectorAll("figure#lead_drive table.shares tbody tr").Length);
         using var unknown = await browser.GetAsync("/results/form-round?by=shoe-size");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
@@ -168,13 +169,19 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
 
         var page = await browser.GetPageAsync("/results/compare-a?compare=compare-b");
 
-        Assert.StartsWith("100 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-a: Alla svarande"), "agree")), StringComparison.Ordinal);
-        Assert.StartsWith("0 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-b: Alla svarande"), "agree")), StringComparison.Ordinal);
+        var now = Row(page, "risk_try", "Omgång compare-a · Alla svarande");
+        Assert.StartsWith("100 % ", Normalise(Figure(now, "agree")), StringComparison.Ordinal);
+        Assert.Equal("Omgång compare-a: Alla svarande", now.QuerySelector("th abbr")!.GetAttribute("title"));
+        Assert.StartsWith("0 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-b · Alla svarande"), "agree")), StringComparison.Ordinal);
+        // 5 of 5 against 0 of 8: +100 percentage points, Newcombe's interval well clear of zero, so marked.
+        Assert.StartsWith("+100* ", Normalise(Figure(now, "change")), StringComparison.Ordinal);
+        Assert.Equal("true", now.QuerySelector("td[data-figure=change]")!.GetAttribute("data-clear"));
+        Assert.Contains(page.QuerySelectorAll(".findings li"), li => li.TextContent.Contains("en förändring på +100 procentenheter", StringComparison.Ordinal));
         Assert.Contains(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == "compare-b");
         Assert.DoesNotContain(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == unpublished.Slug);
 
         var secret = await browser.GetPageAsync($"/results/compare-a?compare={unpublished.Slug}");
-        Assert.Single(secret.QuerySelectorAll("figure#risk_try tbody tr"));
+        Assert.Single(secret.QuerySelectorAll("figure#risk_try table.shares tbody tr"));
         Assert.NotNull(secret.QuerySelector("p.notice"));
     }
 
@@ -187,7 +194,8 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         var page = await HtmlForm.ParseAsync(response);
 
         var canvases = page.QuerySelectorAll("canvas");
-        Assert.Equal(1 + ResultsSite.Questionnaire.Statements.Count(), canvases.Length);
+        // The overview of every statement, the theme indices and one chart per statement.
+        Assert.Equal(2 + ResultsSite.Questionnaire.Statements.Count(), canvases.Length);
         Assert.All(canvases, canvas =>
         {
             Assert.Equal("img", canvas.GetAttribute("role"));
