@@ -33,7 +33,7 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
     {
         var round = Results.Round;
         var responses = ResultFormat.Count(round.Responses);
-        string Date(DateTime? at) => at?.ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture) ?? "";
+        static string Date(DateTime? at) => at?.ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture) ?? "";
         return round.State == RoundState.Closed
             ? text["{0} svar, insamlade från {1} till {2}.", responses, Date(round.OpenedAt), Date(round.ClosedAt)]
             : text["{0} svar sedan {1}; omgången pågår och resultaten visas i versioner.", responses, Date(round.OpenedAt)];

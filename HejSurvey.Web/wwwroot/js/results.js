@@ -180,7 +180,8 @@
       context.textBaseline = 'bottom';
       context.fillText(options.source, 8, chart.height - 6);
       context.restore();
-      chart.canvas.setAttribute('data-source-line', options.source);
+      // A record on the card of what the last image carried, for whoever checks a download against the page.
+      options.tools.setAttribute('data-exported-source', options.source);
     }
   };
 
@@ -360,7 +361,7 @@
   }
 
   // The chart again, on a canvas of its own at twice the pixels, with title, subtitle and source burnt in.
-  function png(canvas, id) {
+  function png(canvas, id, tools) {
     var data = dataOf(canvas);
     var made = kinds[data.kind](canvas, data);
     var width = 800;
@@ -378,12 +379,13 @@
     config.options.layout.padding = { top: 8, right: 48, bottom: 28, left: 8 };
     config.options.plugins.title = { display: true, text: wrap(data.title, 70), align: 'start', font: { size: 18, weight: '600' }, color: ink };
     config.options.plugins.subtitle = { display: true, text: wrap(data.subtitle, 95), align: 'start', color: '#4a4a4a', padding: { bottom: 12 } };
-    config.options.plugins.frame = { source: data.source };
+    config.options.plugins.frame = { source: data.source, tools: tools };
     if (data.kind === 'distribution') {
       config.options.plugins.legend = { display: true, position: 'bottom', align: 'start' };
     }
     config.plugins = [frame, errorBars, valueLabels];
     var chart = new window.Chart(target, config);
+    tools.setAttribute('data-exported-size', target.width + 'x' + target.height);
     target.toBlob(function (blob) {
       save(blob, fileName(id, 'png'));
       chart.destroy();
