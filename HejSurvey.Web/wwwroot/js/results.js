@@ -251,7 +251,7 @@
             var colour = seriesColours[(series.compared ? i - groups : i) % seriesColours.length];
             return {
               label: series.label, data: series.values, low: series.low, high: series.high,
-              backgroundColor: series.compared ? hatch(colour) : colour, borderColor: colour, borderWidth: series.compared ? 2 : 0
+              backgroundColor: series.compared ? hatch(colour) : colour, borderColor: series.compared ? colour : '#ffffff', borderWidth: series.compared ? 2 : 1
             };
           })
         },
@@ -269,7 +269,7 @@
         data: {
           labels: labels,
           datasets: data.series.map(function (series) {
-            return { label: series.label, data: series.values, low: series.low, high: series.high, percent: true, backgroundColor: seriesColours[0] };
+            return { label: series.label, data: series.values, low: series.low, high: series.high, percent: true, backgroundColor: seriesColours[0], borderColor: '#ffffff', borderWidth: 1 };
           })
         },
         options: options(data, axis(data, false, 100), { display: false })
