@@ -104,6 +104,47 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task Key_findings_sharing_tags_and_the_citation_come_before_the_method_text()
+    {
+        await site.PublishedRoundAsync("headline-round", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/headline-round");
+
+        // The section right after the title: responses and period, then what stands out, highest first.
+        Assert.Equal("key-findings", page.QuerySelector("main h1")!.NextElementSibling!.Id);
+        Assert.StartsWith("12 svar, insamlade från ", page.QuerySelector("#key-findings .period")!.TextContent, StringComparison.Ordinal);
+        var findings = page.QuerySelectorAll("#key-findings .findings li").Select(li => Normalise(li.TextContent)).ToList();
+        Assert.StartsWith("Flest instämmer i ”", findings[0], StringComparison.Ordinal);
+        Assert.StartsWith("Minst instämmer i ”", findings[1], StringComparison.Ordinal);
+        // The overview lists every statement answered, sorted by the share who agree.
+        var shares = page.QuerySelectorAll("#overview td[data-figure=agree] strong").Select(s => int.Parse(s.TextContent.Split('\u00a0')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(shares.OrderByDescending(s => s), shares);
+        Assert.Contains($"{shares[0]}\u00a0%", findings[0].Replace(' ', '\u00a0'), StringComparison.Ordinal);
+
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("meta[name=description]")!.GetAttribute("content")));
+        Assert.Equal("Resultat: Omgång headline-round", page.QuerySelector("meta[property='og:title']")!.GetAttribute("content"));
+        Assert.NotNull(page.QuerySelector("meta[property='article:published_time']"));
+        Assert.EndsWith("/results/headline-round", page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Contains("CC BY 4.0", page.QuerySelector("#cite")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(page.QuerySelectorAll(".data-links a"), a => a.GetAttribute("href") == "/results/headline-round/data.csv");
+        // Every card has its anchor and a link to it.
+        foreach (var statement in ResultsSite.Questionnaire.Statements)
+        {
+            Assert.NotNull(page.QuerySelector($"figure#{statement.Key} a.chart-link[href='#{statement.Key}']"));
+        }
+
+        var english = await browser.GetPageAsync("/results/headline-round?culture=en");
+        Assert.StartsWith("Most agree with “", Normalise(english.QuerySelector("#key-findings .findings li")!.TextContent), StringComparison.Ordinal);
+
+        using var unknown = await browser.GetAsync("/results/headline-round/embed/no-such-chart");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var embed = await browser.GetPageAsync("/results/headline-round/embed/themes");
+        Assert.Null(embed.QuerySelector("header"));
+        Assert.NotNull(embed.QuerySelector("figure#themes"));
+    }
+
+    [Fact]
     public async Task Breakdown_hides_small_groups_and_their_complement_with_a_note_never_a_zero()
     {
         await site.PublishedRoundAsync("known-breakdown", ResultsSite.KnownAnswers());
