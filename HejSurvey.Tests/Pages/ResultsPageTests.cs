@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Tests.Pages;
@@ -142,6 +143,27 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         var embed = await browser.GetPageAsync("/results/headline-round/embed/themes");
         Assert.Null(embed.QuerySelector("header"));
         Assert.NotNull(embed.QuerySelector("figure#themes"));
+    }
+
+    [Fact]
+    public async Task A_clear_difference_between_groups_is_named_and_a_chance_one_is_not()
+    {
+        // Top management (role 1) agrees fully, everyone else disagrees: ten against ten, far beyond chance.
+        var answers = Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(5, role: 1))
+            .Concat(Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(1, role: 4)));
+        await site.PublishedRoundAsync("clear-difference", answers);
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/clear-difference?by=role");
+
+        var findings = page.QuerySelectorAll("#key-findings .findings li").Select(li => Normalise(li.TextContent)).ToList();
+        // 10 of 10 against 0 of 10: Newcombe's interval for +100 points is 61 to 100.
+        Assert.Contains(findings, f => f.Contains("100 % instämmer bland Högsta ledningen mot 0 % bland Annan medarbetare, en skillnad på +100 procentenheter (95 % intervall +61 till +100)", StringComparison.Ordinal));
+        Assert.True(findings.Count <= 2 + KeyFindings.MaxDifferences);
+
+        // One group alone says nothing about differences.
+        var alone = await browser.GetPageAsync("/results/clear-difference");
+        Assert.DoesNotContain(alone.QuerySelectorAll("#key-findings .findings li"), li => li.TextContent.Contains("skillnad", StringComparison.Ordinal));
     }
 
     [Fact]
