@@ -134,7 +134,7 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
     [GeneratedRegex(@"\b(19|20)\d\d\b")]
     private static partial Regex Year();
 
-    /// <summary>The groups of the breakdown in this round (everyone first), as the findings compare them.</summary>
+    /// <summary>The groups of the breakdown in this round, without everyone, as the findings compare them with each other.</summary>
     public IReadOnlyList<NamedGroup> BreakdownGroups() =>
         [.. Groups().Where(g => g.Results == Results && g.Option is not null).Select(g => new NamedGroup(g.Group, g.Figures))];
 
