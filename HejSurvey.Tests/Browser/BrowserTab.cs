@@ -115,9 +115,19 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
     public Task<bool> CanvasHasInkAsync(ILocator canvas) => canvas.EvaluateAsync<bool>(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }");
 
-    /// <summary>Waits until the results script has made a chart of every canvas that has chart data (Chart.js keeps one per canvas).</summary>
-    public Task WaitForChartsAsync() => page.WaitForFunctionAsync(
-        "() => window.Chart !== undefined && [...document.querySelectorAll('canvas[data-chart]')].every(c => window.Chart.getChart(c) !== undefined)");
+    /// <summary>
+    /// Scrolls to every canvas that has chart data in turn, as a reader would, and waits until the results script has
+    /// made its chart (charts are drawn when they come into view; Chart.js keeps one per canvas).
+    /// </summary>
+    public async Task WaitForChartsAsync()
+    {
+        await page.WaitForFunctionAsync("() => window.Chart !== undefined");
+        foreach (var canvas in await page.Locator("canvas[data-chart]").AllAsync())
+        {
+            await canvas.ScrollIntoViewIfNeededAsync();
+            await canvas.EvaluateAsync("c => new Promise(done => { const wait = () => window.Chart.getChart(c) ? done() : requestAnimationFrame(wait); wait(); })");
+        }
+    }
 
     /// <summary>Runs an action that starts a download (a link to a CSV, a backup) and returns the file's name and bytes.</summary>
     public async Task<(string Name, byte[] Content)> DownloadAsync(Func<Task> start)

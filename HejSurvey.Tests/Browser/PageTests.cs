@@ -11,7 +11,7 @@ namespace HejSurvey.Tests.Browser;
 public sealed class PageTests(BrowserSite browser)
 {
     public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy",
-        "results-list", "results", "results-by-orgtype", "results-by-role", "results-by-size", "results-compare", "results-live", "results-unpublished", "results-method"];
+        "results-list", "results", "results-by-orgtype", "results-by-role", "results-by-size", "results-compare", "results-live", "results-unpublished", "results-method", "results-embed"];
 
     /// <summary>Pages that differ from another only in their data (the breakdowns by role and size are built as the one by orgtype): one screen each.</summary>
     private static readonly Dictionary<string, Screen> OneScreen = new() { ["results-by-role"] = Screen.Phone, ["results-by-size"] = Screen.Desktop };
@@ -42,9 +42,11 @@ public sealed class PageTests(BrowserSite browser)
         Assert.Equal(ExpectedStatus(name), status);
         Assert.Equal(culture, await tab.Page.Locator("html").GetAttributeAsync("lang"));
         await tab.ScreenshotAsync($"{name}-{culture}");
-        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Banner).CountAsync());
+        // A chart framed on another site carries no site header or footer of its own.
+        var chrome = name == "results-embed" ? 0 : 1;
+        Assert.Equal(chrome, await tab.Page.GetByRole(AriaRole.Banner).CountAsync());
         Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Main).CountAsync());
-        Assert.Equal(1, await tab.Page.GetByRole(AriaRole.Contentinfo).CountAsync());
+        Assert.Equal(chrome, await tab.Page.GetByRole(AriaRole.Contentinfo).CountAsync());
         Assert.Equal(1, await tab.Page.Locator("h1").CountAsync());
         // Reflow (WCAG 1.4.10): nothing on the page makes a phone scroll sideways.
         Assert.True(await tab.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page is wider than the screen.");
@@ -119,6 +121,11 @@ public sealed class PageTests(BrowserSite browser)
                 return shown;
             case "results-method":
                 return await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).ThisYear.Slug}/method", culture);
+            case "results-embed":
+                await tab.Page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+                var embedded = await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).ThisYear.Slug}/embed/lead_drive?by=orgtype", culture);
+                await tab.WaitForChartsAsync();
+                return embedded;
             case "results-unpublished":
                 return await tab.GotoAsync($"/results/{(await browser.SharedResultsAsync()).Unpublished.Slug}", culture);
             default:

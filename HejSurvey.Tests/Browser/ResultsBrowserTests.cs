@@ -55,22 +55,30 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     private static async Task<List<Figure>> FiguresAsync(IPage page) => JsonSerializer.Deserialize<List<Figure>>(await page.EvaluateAsync<string>("""
-        () => JSON.stringify([...document.querySelectorAll('figure.result')].map(f => {
+        () => JSON.stringify([...document.querySelectorAll('figure.result:not(#overview)')].map(f => {
             const canvas = f.querySelector('canvas');
+            // A statement's first table has share, mean and n; its distribution (answers and "don't know") is the second.
+            const main = f.querySelector('table.figures');
+            const distribution = f.querySelector('table.distribution');
+            const cells = tr => [...tr.querySelectorAll('td')];
             return {
                 id: f.id,
                 chart: f.querySelector('script[type="application/json"]')?.textContent ?? null,
                 canvasRole: canvas?.getAttribute('role') ?? null,
                 canvasLabel: canvas?.getAttribute('aria-label') ?? null,
                 canvasFallback: canvas?.textContent.trim() ?? null,
-                columns: [...f.querySelectorAll('thead th')].slice(1).map(th => th.textContent.trim()),
-                rows: [...f.querySelectorAll('tbody tr')].map(tr => ({
-                    label: tr.querySelector('th').textContent.trim(),
-                    suppressed: tr.querySelector('td[data-suppressed="true"]') !== null,
-                    text: [...tr.querySelectorAll('td')].map(td => td.textContent.trim()).join(' | '),
-                    cells: [...tr.querySelectorAll('td')].map(td => (td.querySelector('strong') ?? td).textContent.trim()),
-                    named: Object.fromEntries([...tr.querySelectorAll('td[data-figure]')].map(td => [td.dataset.figure, td.textContent.trim().replace(/\s+/g, ' ')])),
-                })),
+                columns: [...(distribution ?? main).querySelectorAll('thead th')].slice(1).map(th => th.textContent.trim()),
+                rows: [...main.querySelectorAll('tbody tr')].map((tr, i) => {
+                    const full = distribution ? distribution.querySelectorAll('tbody tr')[i] : tr;
+                    return {
+                        label: tr.querySelector('th').textContent.trim(),
+                        suppressed: tr.querySelector('td[data-suppressed="true"]') !== null,
+                        text: cells(tr).map(td => td.textContent.trim()).join(' | '),
+                        cells: cells(full).map(td => (td.querySelector('strong') ?? td).textContent.trim()),
+                        named: Object.fromEntries([...tr.querySelectorAll('td[data-figure]'), ...(full === tr ? [] : full.querySelectorAll('td[data-figure]'))]
+                            .map(td => [td.dataset.figure, td.textContent.trim().replace(/\s+/g, ' ')])),
+                    };
+                }),
             };
         }))
         """), Web)!;
@@ -111,9 +119,9 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
         var page = tab.Page;
         Assert.Equal(200, await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}?by=orgtype", culture));
 
-        // Every figure has a chart: the theme indices and the sixteen statements, each drawn by its script.
+        // Every figure has a chart: the overview, the theme indices and the sixteen statements, each drawn by its script.
         var canvases = await page.Locator("canvas").AllAsync();
-        Assert.Equal(1 + ResultsSite.Questionnaire.Statements.Count(), canvases.Count);
+        Assert.Equal(2 + ResultsSite.Questionnaire.Statements.Count(), canvases.Count);
         await tab.WaitForChartsAsync();
         foreach (var canvas in canvases)
         {
@@ -121,7 +129,7 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
         }
 
         var figures = await FiguresAsync(page);
-        Assert.Equal(canvases.Count, figures.Count);
+        Assert.Equal(canvases.Count - 1, figures.Count);
         foreach (var figure in figures)
         {
             var visible = figure.Rows.Where(r => !r.Suppressed).ToList();
@@ -275,14 +283,23 @@ public sealed class ResultsBrowserTests(BrowserSite browser)
                 Assert.All(row.Cells, cell => Assert.Matches("[0-9]", cell));
             }
         }
-        // Each chart's description is on the page in its place, and every table is in sight on a phone.
-        var descriptions = page.Locator("canvas");
-        Assert.Equal(figures.Count, await descriptions.CountAsync());
-        await Assertions.Expect(descriptions.First).ToBeVisibleAsync();
-        await Assertions.Expect(descriptions.First).ToContainTextAsync("Alla svarande");
-        foreach (var table in await page.Locator("table.figures").AllAsync())
+        // No empty chart box and no sentence about a chart that is not drawn: the boxes, the legend and the downloads
+        // take no room, and the key findings and every table are in sight.
+        foreach (var box in await page.Locator(".chart-box, .chart-legend, canvas").AllAsync())
         {
-            await Assertions.Expect(table).ToBeVisibleAsync();
+            await Assertions.Expect(box).ToBeHiddenAsync();
+        }
+        Assert.Equal(0, await page.Locator("[data-download]").CountAsync());
+        Assert.False(await page.EvaluateAsync<bool>(
+            "() => [...document.querySelectorAll('main *')].some(e => e.getClientRects().length > 0 && [...e.childNodes].some(n => n.nodeType === 3 && /Stapeldiagram/.test(n.textContent)))"),
+            "A sentence about a chart is in sight, but no chart is drawn.");
+        await Assertions.Expect(page.Locator("#key-findings .findings li").First).ToBeVisibleAsync();
+        foreach (var table in await page.Locator("table.figures:not(.distribution)").AllAsync())
+        {
+            if (await table.Locator("xpath=ancestor::details[not(@open)]").CountAsync() == 0)
+            {
+                await Assertions.Expect(table).ToBeVisibleAsync();
+            }
         }
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page is wider than the phone.");
     }

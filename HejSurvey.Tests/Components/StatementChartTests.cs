@@ -31,11 +31,11 @@ public sealed class StatementChartTests : BunitContext
             .Add(c => c.Rows, rows));
 
     [Fact]
-    public void The_table_sits_in_a_named_region_the_keyboard_can_reach_to_scroll_it()
+    public void The_distribution_sits_in_a_named_region_the_keyboard_can_reach_to_scroll_it()
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", Known));
 
-        var region = chart.Find("figure > .table-scroll");
+        var region = chart.Find("figure > details.distribution > .table-scroll");
         Assert.Equal("region", region.GetAttribute("role"));
         Assert.Equal("0", region.GetAttribute("tabindex"));
         var names = region.GetAttribute("aria-labelledby")!.Split(' ').Select(id => chart.Find($"#{id}").TextContent).ToList();
@@ -43,16 +43,20 @@ public sealed class StatementChartTests : BunitContext
     }
 
     [Fact]
-    public void The_table_holds_the_distribution_share_mean_n_and_dont_know_in_swedish_notation()
+    public void The_first_table_holds_share_mean_and_n_the_second_the_distribution_in_swedish_notation()
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", Known));
 
-        var cells = chart.FindAll("tbody tr td").Select(td => string.Join(' ', td.TextContent.Split((char[])[' ', '\n', '\u00a0'], StringSplitOptions.RemoveEmptyEntries))).ToList();
-        Assert.Equal(["10 %", "20 %", "30 %", "20 %", "20 %", "40 % 17 %–69 %", "3,20 2,26–4,14", "10", "2"], cells);
+        List<string> Cells(string table) => [.. chart.FindAll($"table.{table} tbody tr td").Select(td => string.Join(' ', td.TextContent.Split((char[])[' ', '\n', '\u00a0'], StringSplitOptions.RemoveEmptyEntries)))];
+        Assert.Equal(["40 % 17 %–69 %", "3,20 2,26–4,14", "10"], Cells("shares"));
+        Assert.Equal(["Grupp", "Instämmer (4–5)", "Medelvärde (1–5)", "n"], chart.FindAll("table.shares thead th").Select(th => th.TextContent));
+        Assert.Equal(["10 %", "20 %", "30 %", "20 %", "20 %", "2"], Cells("distribution"));
         Assert.Equal(
-            ["Grupp", "Tar helt avstånd", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt", "Instämmer (4–5)", "Medelvärde (1–5)", "n", "Vet inte"],
-            chart.FindAll("thead th").Select(th => th.TextContent));
-        chart.Find("tbody th").MarkupMatches("<th scope=\"row\">Alla svarande</th>");
+            ["Grupp", "Tar helt avstånd", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt", "Vet inte"],
+            chart.FindAll("table.distribution thead th").Select(th => th.TextContent));
+        chart.Find("table.shares tbody th").MarkupMatches("<th scope=\"row\">Alla svarande</th>");
+        // Swedish joins number and sign with a no-break space, so that "%" never starts a line.
+        Assert.Contains("40\u00a0%", chart.Find("td[data-figure=agree]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,9 +79,10 @@ public sealed class StatementChartTests : BunitContext
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", Known), new StatementSeries("Chef", null));
 
-        var hidden = chart.FindAll("tbody tr")[1];
-        hidden.MarkupMatches(
-            "<tr><th scope=\"row\">Chef</th><td colspan=\"9\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda små grupper</td></tr>");
+        chart.FindAll("table.shares tbody tr")[1].MarkupMatches(
+            "<tr><th scope=\"row\">Chef</th><td colspan=\"3\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda små grupper</td></tr>");
+        chart.FindAll("table.distribution tbody tr")[1].MarkupMatches(
+            "<tr><th scope=\"row\">Chef</th><td colspan=\"6\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda små grupper</td></tr>");
         var data = chart.Find("script#lead_drive-data").TextContent;
         Assert.DoesNotContain("Chef", data, StringComparison.Ordinal);
         Assert.DoesNotContain("Chef", chart.Find("canvas").GetAttribute("aria-label"), StringComparison.Ordinal);
@@ -126,6 +131,7 @@ public sealed class StatementChartTests : BunitContext
 
         Assert.Equal("3.20 2.26–4.14", string.Join(' ', chart.Find("td[data-figure=mean]").TextContent.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Agree (4–5)");
+        Assert.Contains("40%", chart.Find("td[data-figure=agree]").TextContent, StringComparison.Ordinal);
         Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Strongly agree");
     }
 }

@@ -47,7 +47,8 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         foreach (var row in csv.Where(r => r["kind"] == "statement" && r["breakdown"] is "all" or "role"))
         {
             var label = labels[row["breakdown"] == "all" ? "all" : row["group"]];
-            var tableRow = page.QuerySelectorAll($"figure#{row["statement"]} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == label);
+            var tableRow = page.QuerySelectorAll($"figure#{row["statement"]} table.shares tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == label);
+            var distributionRow = page.QuerySelectorAll($"figure#{row["statement"]} table.distribution tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == label);
             var apiGroup = apiGroups.Single(g => g.GetProperty("breakdown").GetString() == (row["breakdown"] == "all" ? "" : "role")
                 && (row["breakdown"] == "all" || g.GetProperty("option").GetInt32().ToString(CultureInfo.InvariantCulture) == row["group"]));
             if (row["suppressed"] == "true")
@@ -70,7 +71,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
                 continue;
             }
             Assert.Equal(row["n"], Text(tableRow, "n"));
-            Assert.Equal(row["dont_know"], Text(tableRow, "dont-know"));
+            Assert.Equal(row["dont_know"], Text(distributionRow, "dont-know"));
             if (row["n"] == "0")
             {
                 // Everyone in the group said "don't know": no share and no mean, anywhere.

@@ -2,14 +2,16 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Tests.Pages;
 
 public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    private static IElement Row(IDocument page, string statementKey, string group) =>
-        page.QuerySelectorAll($"figure#{statementKey} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);
+    /// <summary>A group's row in a statement's first table (share, mean, n) or, with <paramref name="table"/> "distribution", in its full distribution.</summary>
+    private static IElement Row(IDocument page, string statementKey, string group, string table = "shares") =>
+        page.QuerySelectorAll($"figure#{statementKey} table.{table} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);
 
     private static string Figure(IElement row, string figure) => row.QuerySelector($"td[data-figure={figure}]")!.TextContent.Trim();
 
@@ -90,7 +92,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         Assert.Equal("40 % 17 %–69 %", Normalise(Figure(everyone, "agree")));
         Assert.Equal("3,20 2,26–4,14", Normalise(Figure(everyone, "mean")));
         Assert.Equal("10", Figure(everyone, "n"));
-        Assert.Equal("2", Figure(everyone, "dont-know"));
+        Assert.Equal("2", Figure(Row(swedish, "lead_drive", "Alla svarande", "distribution"), "dont-know"));
         Assert.Equal("12", swedish.QuerySelector("[data-figure=responses]")!.TextContent.Trim());
         // Leadership index: respondents' indices 0, 25, 25, 50, 50, 50, 75, 75, 100, 100 → 55 (31–79).
         var themeRow = swedish.QuerySelectorAll("figure#themes tbody tr").Single();
@@ -100,6 +102,68 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         var all = Row(english, "lead_drive", "All respondents");
         Assert.Equal("3.20 2.26–4.14", Normalise(Figure(all, "mean")));
         Assert.Equal("40% 17%–69%", Normalise(Figure(all, "agree")));
+    }
+
+    [Fact]
+    public async Task Key_findings_sharing_tags_and_the_citation_come_before_the_method_text()
+    {
+        await site.PublishedRoundAsync("headline-round", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/headline-round");
+
+        // The section right after the title: responses and period, then what stands out, highest first.
+        Assert.Equal("key-findings", page.QuerySelector("main h1")!.NextElementSibling!.Id);
+        Assert.StartsWith("12 svar, insamlade från ", page.QuerySelector("#key-findings .period")!.TextContent, StringComparison.Ordinal);
+        var findings = page.QuerySelectorAll("#key-findings .findings li").Select(li => Normalise(li.TextContent)).ToList();
+        Assert.StartsWith("Flest instämmer i ”", findings[0], StringComparison.Ordinal);
+        Assert.StartsWith("Minst instämmer i ”", findings[1], StringComparison.Ordinal);
+        // The overview lists every statement answered, sorted by the share who agree.
+        var shares = page.QuerySelectorAll("#overview td[data-figure=agree] strong").Select(s => int.Parse(s.TextContent.Split('\u00a0')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(shares.OrderByDescending(s => s), shares);
+        Assert.Contains($"{shares[0]}\u00a0%", findings[0].Replace(' ', '\u00a0'), StringComparison.Ordinal);
+
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("meta[name=description]")!.GetAttribute("content")));
+        Assert.Equal("Resultat: Omgång headline-round", page.QuerySelector("meta[property='og:title']")!.GetAttribute("content"));
+        Assert.NotNull(page.QuerySelector("meta[property='article:published_time']"));
+        Assert.EndsWith("/results/headline-round", page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Contains("CC BY 4.0", page.QuerySelector("#cite")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(page.QuerySelectorAll(".data-links a"), a => a.GetAttribute("href") == "/results/headline-round/data.csv");
+        // Every card has its anchor and a link to it.
+        foreach (var statement in ResultsSite.Questionnaire.Statements)
+        {
+            Assert.NotNull(page.QuerySelector($"figure#{statement.Key} a.chart-link[href='#{statement.Key}']"));
+        }
+
+        var english = await browser.GetPageAsync("/results/headline-round?culture=en");
+        Assert.StartsWith("Most agree with “", Normalise(english.QuerySelector("#key-findings .findings li")!.TextContent), StringComparison.Ordinal);
+
+        using var unknown = await browser.GetAsync("/results/headline-round/embed/no-such-chart");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var embed = await browser.GetPageAsync("/results/headline-round/embed/themes");
+        Assert.Null(embed.QuerySelector("header"));
+        Assert.NotNull(embed.QuerySelector("figure#themes"));
+    }
+
+    [Fact]
+    public async Task A_clear_difference_between_groups_is_named_and_a_chance_one_is_not()
+    {
+        // Top management (role 1) agrees fully, everyone else disagrees: ten against ten, far beyond chance.
+        var answers = Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(5, role: 1))
+            .Concat(Enumerable.Range(0, 10).Select(_ => ResultsSite.Answer(1, role: 4)));
+        await site.PublishedRoundAsync("clear-difference", answers);
+        var browser = site.Browser();
+
+        var page = await browser.GetPageAsync("/results/clear-difference?by=role");
+
+        var findings = page.QuerySelectorAll("#key-findings .findings li").Select(li => Normalise(li.TextContent)).ToList();
+        // 10 of 10 against 0 of 10: Newcombe's interval for +100 points is 61 to 100.
+        Assert.Contains(findings, f => f.Contains("100 % instämmer bland Högsta ledningen mot 0 % bland Annan medarbetare, en skillnad på +100 procentenheter (95 % intervall +61 till +100)", StringComparison.Ordinal));
+        Assert.True(findings.Count <= 2 + KeyFindings.MaxDifferences);
+
+        // One group alone says nothing about differences.
+        var alone = await browser.GetPageAsync("/results/clear-difference");
+        Assert.DoesNotContain(alone.QuerySelectorAll("#key-findings .findings li"), li => li.TextContent.Contains("skillnad", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,7 +192,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         }
         var shown = Row(page, "user_needs", "Specialist eller IT");
         Assert.Equal("5", Figure(shown, "n"));
-        Assert.Equal("0", Figure(shown, "dont-know"));
+        Assert.Equal("0", Figure(Row(page, "user_needs", "Specialist eller IT", "distribution"), "dont-know"));
         // The chart carries only the groups that are shown.
         var data = page.QuerySelector("script#user_needs-data")!.TextContent;
         Assert.Contains("Specialist eller IT", data, StringComparison.Ordinal);
@@ -153,7 +217,7 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
 
         var broken = await browser.GetPageAsync("/results/form-round?by=size");
         Assert.Equal("size", broken.QuerySelector<IHtmlSelectElement>("select[name=by]")!.Value);
-        Assert.Equal(5, broken.QuerySelectorAll("figure#lead_drive tbody tr").Length);
+        Assert.Equal(5, broken.QuerySelectorAll("figure#lead_drive table.shares tbody tr").Length);
         using var unknown = await browser.GetAsync("/results/form-round?by=shoe-size");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
@@ -168,13 +232,19 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
 
         var page = await browser.GetPageAsync("/results/compare-a?compare=compare-b");
 
-        Assert.StartsWith("100 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-a: Alla svarande"), "agree")), StringComparison.Ordinal);
-        Assert.StartsWith("0 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-b: Alla svarande"), "agree")), StringComparison.Ordinal);
+        var now = Row(page, "risk_try", "Omgång compare-a · Alla svarande");
+        Assert.StartsWith("100 % ", Normalise(Figure(now, "agree")), StringComparison.Ordinal);
+        Assert.Equal("Omgång compare-a: Alla svarande", now.QuerySelector("th abbr")!.GetAttribute("title"));
+        Assert.StartsWith("0 % ", Normalise(Figure(Row(page, "risk_try", "Omgång compare-b · Alla svarande"), "agree")), StringComparison.Ordinal);
+        // 5 of 5 against 0 of 8: +100 percentage points, Newcombe's interval well clear of zero, so marked.
+        Assert.StartsWith("+100* ", Normalise(Figure(now, "change")), StringComparison.Ordinal);
+        Assert.Equal("true", now.QuerySelector("td[data-figure=change]")!.GetAttribute("data-clear"));
+        Assert.Contains(page.QuerySelectorAll(".findings li"), li => li.TextContent.Contains("en förändring på +100 procentenheter", StringComparison.Ordinal));
         Assert.Contains(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == "compare-b");
         Assert.DoesNotContain(page.QuerySelectorAll("select[name=compare] option"), o => o.GetAttribute("value") == unpublished.Slug);
 
         var secret = await browser.GetPageAsync($"/results/compare-a?compare={unpublished.Slug}");
-        Assert.Single(secret.QuerySelectorAll("figure#risk_try tbody tr"));
+        Assert.Single(secret.QuerySelectorAll("figure#risk_try table.shares tbody tr"));
         Assert.NotNull(secret.QuerySelector("p.notice"));
     }
 
@@ -187,7 +257,8 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         var page = await HtmlForm.ParseAsync(response);
 
         var canvases = page.QuerySelectorAll("canvas");
-        Assert.Equal(1 + ResultsSite.Questionnaire.Statements.Count(), canvases.Length);
+        // The overview of every statement, the theme indices and one chart per statement.
+        Assert.Equal(2 + ResultsSite.Questionnaire.Statements.Count(), canvases.Length);
         Assert.All(canvases, canvas =>
         {
             Assert.Equal("img", canvas.GetAttribute("role"));

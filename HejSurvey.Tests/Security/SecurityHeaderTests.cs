@@ -179,3 +179,23 @@ public sealed class SecurityHeaderTests(ProductionSite site) : IClassFixture<Pro
         }
     }
 }
+
+/// <summary>Only a chart's embed page may be framed by other sites; every neighbouring path still refuses.</summary>
+public sealed class EmbedFramingTests
+{
+    [Theory]
+    [InlineData("/results/hej-digitalt-2025/embed/lead_drive", true)]
+    [InlineData("/results/hej-digitalt-2025/embed/themes", true)]
+    [InlineData("/results/hej-digitalt-2025/embed", false)]
+    [InlineData("/results/hej-digitalt-2025/embed/lead_drive/more", false)]
+    [InlineData("/results/hej-digitalt-2025", false)]
+    [InlineData("/results/hej-digitalt-2025/method", false)]
+    [InlineData("/admin/embed/x/y", false)]
+    [InlineData("/results//embed/x", false)]
+    public void Only_the_embed_route_is_framable(string path, bool framable)
+    {
+        Assert.Equal(framable, HejSurvey.Web.Site.SecurityHeaders.IsEmbed(new Microsoft.AspNetCore.Http.PathString(path)));
+        Assert.Contains("frame-ancestors 'none'", HejSurvey.Web.Site.SecurityHeaders.ContentSecurityPolicy, StringComparison.Ordinal);
+        Assert.EndsWith("frame-ancestors *", HejSurvey.Web.Site.SecurityHeaders.EmbedContentSecurityPolicy, StringComparison.Ordinal);
+    }
+}

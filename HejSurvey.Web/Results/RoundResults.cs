@@ -45,6 +45,9 @@ public sealed record StatementFigures(string StatementKey, IReadOnlyList<long>? 
 public sealed record ThemeFigures(string ThemeKey, long? N, Estimate? Index)
 {
     public bool Suppressed => N is null;
+
+    /// <summary>The sample variance of the respondents' indices, for the interval of a change between rounds; null when suppressed or n &lt; 2.</summary>
+    public double? Variance { get; init; }
 }
 
 /// <summary>
@@ -200,6 +203,9 @@ public sealed record RoundResults(
                 ? new ThemeFigures(theme.Key, null, null)
                 : tallies.Themes.TryGetValue((groupKey, theme.Key), out var tally)
                     ? new ThemeFigures(theme.Key, tally.N, Statistics.Mean(tally.N, tally.Sum, tally.SumOfSquares, 0, 100))
+                    {
+                        Variance = tally.N < 2 ? null : Math.Max(0, (tally.SumOfSquares - (tally.Sum * tally.Sum / tally.N)) / (tally.N - 1)),
+                    }
                     : new ThemeFigures(theme.Key, 0, null);
         }
         return new GroupFigures(breakdown, option, tallies.Size(questionnaire, groupKey), statements, themeFigures);

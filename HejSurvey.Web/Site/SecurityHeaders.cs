@@ -9,6 +9,15 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>The embed page of a results chart may be framed by any site; nothing else may be framed at all.</summary>
+    public const string EmbedContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *";
+
+    /// <summary>GET /results/{slug}/embed/{key}: exactly four segments, the third "embed".</summary>
+    public static bool IsEmbed(PathString path) =>
+        path.Value is { } value && value.Split('/') is ["", "results", { Length: > 0 }, "embed", { Length: > 0 }];
+
     /// <summary>
     /// HSTS for a year outside Development, and one policy for every cookie (antiforgery, respondent, culture,
     /// admin login): HttpOnly, SameSite=Lax at least, and Secure outside Development and the test host, which
@@ -43,9 +52,13 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                var embed = IsEmbed(context.Request.Path);
+                headers.ContentSecurityPolicy = embed ? EmbedContentSecurityPolicy : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
+                if (!embed)
+                {
+                    headers.XFrameOptions = "DENY";
+                }
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HejSurvey.Web.Components;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
@@ -17,8 +18,30 @@ namespace HejSurvey.Web.Pages.Results;
 /// served from the output cache until new answers or a change of publication evict it.
 /// </summary>
 [OutputCache(PolicyName = ResultsSetup.CachePolicy)]
-public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IStringLocalizer<Text> text) : PageModel
+public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text) : PageModel
 {
+    public string Organisation => contact.Value.Organisation;
+
+    /// <summary>Burnt into downloaded images and shown on embedded charts: CC BY asks for the source to be named.</summary>
+    public string SourceLine => text["Källa: {0}, {1}, CC BY 4.0", Results.Round.Title(SiteLocalization.Language), Organisation];
+
+    /// <summary>When the figures shown became final: the close for a closed round; an open round's live results have none.</summary>
+    public DateTime? PublishedAt => Results.Round.State == RoundState.Closed ? Results.Round.ClosedAt : null;
+
+    /// <summary>The round's responses and period in one sentence.</summary>
+    public string PeriodLine()
+    {
+        var round = Results.Round;
+        var responses = ResultFormat.Count(round.Responses);
+        static string Date(DateTime? at) => at?.ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture) ?? "";
+        return round.State == RoundState.Closed
+            ? text["{0} svar, insamlade från {1} till {2}.", responses, Date(round.OpenedAt), Date(round.ClosedAt)]
+            : text["{0} svar sedan {1}; omgången pågår och resultaten visas i versioner.", responses, Date(round.OpenedAt)];
+    }
+
+    /// <summary>An address on this site as others must write it (an embed snippet, a citation, link previews).</summary>
+    public string AbsoluteUrl(string path) => $"{Request.Scheme}://{Request.Host}{path}";
+
     public RoundResults Results { get; private set; } = null!;
 
     /// <summary>The background question the groups come from; null shows everyone only.</summary>
@@ -36,7 +59,10 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
 
     public SurveyOptions Options => options.Value;
 
-    public async Task<IActionResult> OnGetAsync(string slug, string? by, string? compare, CancellationToken cancellationToken)
+    /// <summary>The one chart of the embed page: "overview", "themes" or a statement's key; null on the results page.</summary>
+    public string? ChartKey { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? by, string? compare, string? key, CancellationToken cancellationToken)
     {
         var minGroupSize = options.Value.MinGroupSize();
         if (await RoundResults.LoadAsync(db, catalog, live, minGroupSize, slug, cancellationToken) is not { } results)
@@ -44,6 +70,14 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
             return NotFound();
         }
         Results = results;
+        if (key is not null)
+        {
+            if (key is not ("overview" or "themes") && !Questionnaire.Statements.Any(s => s.Key == key))
+            {
+                return NotFound();
+            }
+            ChartKey = key;
+        }
         if (!string.IsNullOrEmpty(by))
         {
             Breakdown = Questionnaire.Background.FirstOrDefault(b => b.Key == by);
@@ -81,23 +115,89 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
         _ => question.Text.Current,
     };
 
+    /// <summary>
+    /// A round's name in a row label, as short as tells the two rounds apart: its year where the titles name
+    /// different years ("2026"), otherwise its title.
+    /// </summary>
+    public string ShortName(RoundResults results)
+    {
+        var language = SiteLocalization.Language;
+        if (Compared is null)
+        {
+            return results.Round.Title(language);
+        }
+        var years = new[] { Results, Compared }.Select(r => Year().Match(r.Round.Title(language)).Value).ToList();
+        var year = Year().Match(results.Round.Title(language)).Value;
+        return year.Length > 0 && years.Distinct().Count() == 2 && years.All(y => y.Length > 0) ? year : results.Round.Title(language);
+    }
+
+    [GeneratedRegex(@"\b(19|20)\d\d\b")]
+    private static partial Regex Year();
+
+    /// <summary>The groups of the breakdown in this round, without everyone, as the findings compare them with each other.</summary>
+    public IReadOnlyList<NamedGroup> BreakdownGroups() =>
+        [.. Groups().Where(g => g.Results == Results && g.Option is not null).Select(g => new NamedGroup(g.Group, g.Figures))];
+
+    public IReadOnlyList<string> Findings() =>
+        KeyFindings.Sentences(Results, BreakdownGroups(), Compared, ShortName(Results), Compared is null ? "" : ShortName(Compared), text);
+
     /// <summary>The rows of a statement's table: everyone, then the groups, for this round and then the compared one.</summary>
-    /// A statement that the compared round's questionnaire version did not ask has no row for that round.
+    /// A statement that the compared round's questionnaire version did not ask has no row for that round. With a
+    /// comparison, a row of this round carries its change from the same group in the compared round.
     public IReadOnlyList<StatementSeries> StatementRows(string statementKey) =>
         [.. Groups()
             .Where(g => g.Figures.Suppressed || g.Figures.Statements.ContainsKey(statementKey))
-            .Select(g => new StatementSeries(g.Label, g.Figures.Suppressed ? null : g.Figures.Statements[statementKey]))];
+            .Select(g =>
+            {
+                var figures = g.Figures.Suppressed ? null : g.Figures.Statements[statementKey];
+                var then = g.Results == Results && Compared is not null ? Counterpart(g.Option)?.Statements.GetValueOrDefault(statementKey) : null;
+                var shown = figures is { Suppressed: false, N: > 0 } && then is { Suppressed: false, N: > 0 };
+                return new StatementSeries(g.Label, figures)
+                {
+                    FullLabel = g.FullLabel,
+                    AgreeChange = shown ? Differences.Shares(figures!.Agreeing!.Value, figures.N!.Value, then!.Agreeing!.Value, then.N!.Value) : null,
+                    MeanChange = shown ? Differences.Means(figures!.Counts!, then!.Counts!, QuestionnaireDefinition.ScaleMin) : null,
+                };
+            })];
 
     public IReadOnlyList<ThemeSeries> ThemeRows() =>
-        [.. Groups().Select(g => new ThemeSeries(g.Label, g.Figures.Suppressed ? null : g.Figures.Themes))];
+        [.. Groups().Select(g => new ThemeSeries(g.Label, g.Figures.Suppressed ? null : g.Figures.Themes)
+        {
+            FullLabel = g.FullLabel,
+            Compared = g.Results != Results,
+            Changes = g.Results == Results && Compared is not null && !g.Figures.Suppressed && Counterpart(g.Option) is { Suppressed: false } then
+                ? ThemeChanges(g.Figures, then)
+                : null,
+        })];
 
-    private IEnumerable<(string Label, GroupFigures Figures)> Groups()
+    /// <summary>The same group in the compared round.</summary>
+    private GroupFigures? Counterpart(int? option) =>
+        option is null
+            ? Compared!.Everyone
+            : Compared!.Breakdowns.GetValueOrDefault(Breakdown!.Key)?.FirstOrDefault(g => g.Option == option);
+
+    private static Dictionary<string, Difference> ThemeChanges(GroupFigures now, GroupFigures then)
+    {
+        var changes = new Dictionary<string, Difference>();
+        foreach (var (key, figures) in now.Themes)
+        {
+            if (figures is { Index: { } index, Variance: { } variance } && then.Themes.GetValueOrDefault(key) is { Index: { } before, Variance: { } beforeVariance } old
+                && Differences.Means(figures.N!.Value, index.Value, variance, old.N!.Value, before.Value, beforeVariance) is { } change)
+            {
+                changes[key] = change;
+            }
+        }
+        return changes;
+    }
+
+    private IEnumerable<(string Label, string FullLabel, string Group, int? Option, RoundResults Results, GroupFigures Figures)> Groups()
     {
         var language = SiteLocalization.Language;
         foreach (var results in Compared is null ? [Results] : new[] { Results, Compared })
         {
-            var prefix = Compared is null ? "" : $"{results.Round.Title(language)}: ";
-            yield return (prefix + text["Alla svarande"], results.Everyone);
+            string Label(string group) => Compared is null ? group : text["{0} · {1}", ShortName(results), group];
+            string Full(string group) => Compared is null ? group : text["{0}: {1}", results.Round.Title(language), group];
+            yield return (Label(text["Alla svarande"]), Full(text["Alla svarande"]), text["Alla svarande"], null, results, results.Everyone);
             if (Breakdown is null)
             {
                 continue;
@@ -107,7 +207,7 @@ public sealed class RoundModel(SurveyDb db, QuestionnaireCatalog catalog, LiveSn
             {
                 if (groups.FirstOrDefault(g => g.Option == option.Value) is { } group)
                 {
-                    yield return (prefix + option.Text.Current, group);
+                    yield return (Label(option.Text.Current), Full(option.Text.Current), option.Text.Current, option.Value, results, group);
                 }
             }
         }

@@ -1,5 +1,6 @@
 // Draws the results charts. Each canvas[data-chart] names a <script type="application/json"> element
 // with its figures; the table beside every chart holds the same numbers, so nothing is lost without this.
+// A chart is drawn when it scrolls near the screen, so that a long page costs no more at load than its first screen.
 (function () {
   'use strict';
 
@@ -16,83 +17,432 @@
   }
   keyboardScroll();
   window.addEventListener('resize', keyboardScroll);
+  document.querySelectorAll('details.distribution').forEach(function (details) {
+    details.addEventListener('toggle', keyboardScroll);
+  });
 
   if (typeof window.Chart === 'undefined') {
     return;
   }
-  var language = document.documentElement.lang === 'en' ? 'en' : 'sv-SE';
-  // Colour-blind-safe: an orange–grey–purple diverging scale for disagree → agree, and dark hues for groups.
-  // Every colour has at least 3:1 contrast against the white page (WCAG 1.4.11), and a white edge separates
-  // neighbouring bars, so each bar stands out against white rather than against its neighbour.
+  // From here on charts are drawn: their boxes, the legend and the downloads may show (site.css).
+  document.documentElement.classList.add('charts');
+
+  var english = document.documentElement.lang === 'en';
+  var language = english ? 'en' : 'sv-SE';
+  var ink = '#1b1b1b';
+  var bodyStyle = window.getComputedStyle(document.body);
+  var fontFamily = bodyStyle.fontFamily;
+  var fontSize = Math.max(14, parseFloat(bodyStyle.fontSize) * 0.875);
+  window.Chart.defaults.font.family = fontFamily;
+  window.Chart.defaults.font.size = fontSize;
+  window.Chart.defaults.color = ink;
+
+  // Colour-blind-safe: an orange–grey–purple diverging scale for disagree → agree (the same as .swatch-1…5), and
+  // the Okabe–Ito hues for groups. Every colour has at least 3:1 contrast against the white page (WCAG 1.4.11), and
+  // a white edge separates neighbouring bars. A compared round's bars are its group's colour, hatched.
   var scaleColours = ['#8f4400', '#c4620a', '#767676', '#7866b0', '#4a2180'];
-  var seriesColours = ['#0072b2', '#a35a00', '#007a5a', '#b24a8c', '#000000', '#c24d00', '#5a4a9e', '#6b6b6b'];
-  var edge = { borderColor: '#ffffff', borderWidth: 1 };
+  var scaleText = ['#ffffff', '#000000', '#ffffff', '#ffffff', '#ffffff'];
+  var seriesColours = ['#0072b2', '#a35a00', '#007a5a', '#b24a8c', '#000000', '#5a4a9e', '#c24d00', '#6b6b6b'];
   var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-  function percent(value) {
-    return value.toLocaleString(language, { maximumFractionDigits: 1 }) + '\u00a0%';
+  function number(value) {
+    return value.toLocaleString(language, { maximumFractionDigits: 1 });
   }
 
-  // Horizontal bars, a dataset per series, coloured in turn and edged in white.
-  function horizontalBars(data, colours, options) {
+  // "62 %" in Swedish, "62%" in English, as the tables write it.
+  function percent(value) {
+    return number(value) + (english ? '%' : '\u00a0%');
+  }
+
+  // Labels wrap onto lines of at most `width` characters rather than being cut off at the chart's edge.
+  function wrap(label, width) {
+    var lines = [];
+    var line = '';
+    String(label).split(' ').forEach(function (word) {
+      if (line && (line + ' ' + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + ' ' + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  function hatch(colour) {
+    var tile = document.createElement('canvas');
+    tile.width = tile.height = 8;
+    var context = tile.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, 8, 8);
+    context.strokeStyle = colour;
+    context.lineWidth = 3;
+    context.beginPath();
+    context.moveTo(-2, 10);
+    context.lineTo(10, -2);
+    context.stroke();
+    return context.createPattern(tile, 'repeat');
+  }
+
+  // Error bars for the 95 % intervals: each dataset may carry low and high arrays beside its values.
+  var errorBars = {
+    id: 'errorBars',
+    afterDatasetsDraw: function (chart) {
+      var context = chart.ctx;
+      var x = chart.scales.x;
+      context.save();
+      context.strokeStyle = ink;
+      context.lineWidth = 1.5;
+      chart.data.datasets.forEach(function (dataset, i) {
+        if (!dataset.low || !chart.isDatasetVisible(i)) {
+          return;
+        }
+        chart.getDatasetMeta(i).data.forEach(function (bar, j) {
+          if (dataset.low[j] === null || dataset.high[j] === null) {
+            return;
+          }
+          var from = x.getPixelForValue(dataset.low[j]);
+          var to = x.getPixelForValue(dataset.high[j]);
+          var cap = Math.min(6, bar.height / 3);
+          context.beginPath();
+          context.moveTo(from, bar.y);
+          context.lineTo(to, bar.y);
+          context.moveTo(from, bar.y - cap);
+          context.lineTo(from, bar.y + cap);
+          context.moveTo(to, bar.y - cap);
+          context.lineTo(to, bar.y + cap);
+          context.stroke();
+        });
+      });
+      context.restore();
+    }
+  };
+
+  // The value on each bar: inside a stacked segment where it fits, after the error bar otherwise.
+  var valueLabels = {
+    id: 'valueLabels',
+    afterDatasetsDraw: function (chart) {
+      var context = chart.ctx;
+      var stacked = chart.options.scales.x.stacked;
+      var x = chart.scales.x;
+      context.save();
+      context.font = fontSize + 'px ' + fontFamily;
+      context.textBaseline = 'middle';
+      chart.data.datasets.forEach(function (dataset, i) {
+        chart.getDatasetMeta(i).data.forEach(function (bar, j) {
+          var value = dataset.data[j];
+          if (value === null || value === undefined) {
+            return;
+          }
+          var text = stacked || dataset.percent ? percent(value) : number(value);
+          var width = context.measureText(text).width;
+          if (stacked) {
+            if (Math.abs(bar.x - bar.base) < width + 6) {
+              return;
+            }
+            context.fillStyle = dataset.textColour;
+            context.textAlign = 'center';
+            context.fillText(text, (bar.x + bar.base) / 2, bar.y);
+          } else {
+            var end = Math.max(bar.x, dataset.high && dataset.high[j] !== null ? x.getPixelForValue(dataset.high[j]) : bar.x);
+            context.fillStyle = ink;
+            context.textAlign = 'left';
+            context.fillText(text, end + 4, bar.y);
+          }
+        });
+      });
+      context.restore();
+    }
+  };
+
+  // A downloaded image: white behind everything, the title and subtitle above and the source line below, burnt in.
+  var frame = {
+    id: 'frame',
+    beforeDraw: function (chart) {
+      var context = chart.ctx;
+      context.save();
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, chart.width, chart.height);
+      context.restore();
+    },
+    afterDraw: function (chart, args, options) {
+      if (!options.source) {
+        return;
+      }
+      var context = chart.ctx;
+      context.save();
+      context.font = (fontSize - 1) + 'px ' + fontFamily;
+      context.fillStyle = '#4a4a4a';
+      context.textAlign = 'left';
+      context.textBaseline = 'bottom';
+      context.fillText(options.source, 8, chart.height - 6);
+      context.restore();
+      // A record on the card of what the last image carried, for whoever checks a download against the page.
+      options.tools.setAttribute('data-exported-source', options.source);
+    }
+  };
+
+  function labelWidth(canvas) {
+    return Math.max(14, Math.floor((canvas.parentNode.clientWidth || 360) / 22));
+  }
+
+  function bars(data, width) {
+    return data.labels.map(function (label) { return wrap(label, width); });
+  }
+
+  function height(labels, series) {
+    var lines = labels.reduce(function (sum, label) { return sum + Math.max(label.length, series); }, 0);
+    return 5 + (lines * 1.4) + (labels.length * 0.8);
+  }
+
+  function axis(data, stacked, max) {
     return {
-      type: 'bar',
-      data: {
-        labels: data.labels,
-        datasets: data.series.map(function (series, i) {
-          return Object.assign({ label: series.label, data: series.values, backgroundColor: colours[i % colours.length] }, edge);
-        })
+      x: {
+        stacked: stacked, min: 0, max: max,
+        title: { display: true, text: data.axis, font: { size: fontSize } },
+        ticks: { callback: function (value) { return max === 100 && data.kind !== 'index' ? percent(value) : number(value); } }
       },
-      options: Object.assign({ indexAxis: 'y', maintainAspectRatio: false, animation: reduceMotion ? false : undefined }, options)
+      y: { stacked: stacked, ticks: { autoSkip: false, font: { size: fontSize } } }
+    };
+  }
+
+  function options(data, scales, legend) {
+    return {
+      indexAxis: 'y',
+      maintainAspectRatio: false,
+      animation: reduceMotion ? false : undefined,
+      layout: { padding: { right: 48 } },
+      scales: scales,
+      plugins: { legend: legend, tooltip: { enabled: true } }
     };
   }
 
   function distribution(canvas, data) {
-    canvas.parentNode.style.height = (4 + data.labels.length * 2.5) + 'rem';
-    return horizontalBars(data, scaleColours, {
-      scales: {
-        x: { stacked: true, min: 0, max: 100, ticks: { callback: function (value) { return percent(value); } } },
-        y: { stacked: true }
-      },
-      plugins: {
-        tooltip: { callbacks: { label: function (item) { return item.dataset.label + ': ' + percent(item.parsed.x); } } }
+    var labels = bars(data, labelWidth(canvas));
+    return {
+      height: height(labels, 1),
+      config: {
+        type: 'bar',
+        data: {
+          labels: labels,
+          datasets: data.series.map(function (series, i) {
+            return { label: series.label, data: series.values, backgroundColor: scaleColours[i % scaleColours.length], textColour: scaleText[i % scaleText.length], borderColor: '#ffffff', borderWidth: 1 };
+          })
+        },
+        // One legend above all the answer charts (in the page), not one per chart.
+        options: options(data, axis(data, true, 100), { display: false })
       }
-    });
+    };
   }
 
   function index(canvas, data) {
-    canvas.parentNode.style.height = (6 + data.labels.length * Math.max(1, data.series.length) * 1.2) + 'rem';
-    return horizontalBars(data, seriesColours, { scales: { x: { min: 0, max: 100 } } });
+    var labels = bars(data, labelWidth(canvas));
+    var groups = data.series.filter(function (s) { return !s.compared; }).length;
+    return {
+      height: height(labels, data.series.length),
+      config: {
+        type: 'bar',
+        data: {
+          labels: labels,
+          datasets: data.series.map(function (series, i) {
+            var colour = seriesColours[(series.compared ? i - groups : i) % seriesColours.length];
+            return {
+              label: series.label, data: series.values, low: series.low, high: series.high,
+              backgroundColor: series.compared ? hatch(colour) : colour, borderColor: series.compared ? colour : '#ffffff', borderWidth: series.compared ? 2 : 1
+            };
+          })
+        },
+        options: options(data, axis(data, false, 100), { display: data.series.length > 1, position: 'top', labels: { font: { size: fontSize } } })
+      }
+    };
+  }
+
+  function overview(canvas, data) {
+    var labels = bars(data, labelWidth(canvas) + 6);
+    return {
+      height: height(labels, 1),
+      config: {
+        type: 'bar',
+        data: {
+          labels: labels,
+          datasets: data.series.map(function (series) {
+            return { label: series.label, data: series.values, low: series.low, high: series.high, percent: true, backgroundColor: seriesColours[0], borderColor: '#ffffff', borderWidth: 1 };
+          })
+        },
+        options: options(data, axis(data, false, 100), { display: false })
+      }
+    };
   }
 
   // Responses per day in the admin area: one bar a day.
   function days(canvas, data) {
     return {
-      type: 'bar',
-      data: {
-        labels: data.labels,
-        datasets: data.series.map(function (series) {
-          return { label: series.label, data: series.values, backgroundColor: seriesColours[0] };
-        })
-      },
-      options: {
-        maintainAspectRatio: false,
-        animation: reduceMotion ? false : undefined,
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-        plugins: { legend: { display: false } }
+      config: {
+        type: 'bar',
+        data: {
+          labels: data.labels,
+          datasets: data.series.map(function (series) {
+            return { label: series.label, data: series.values, backgroundColor: seriesColours[0] };
+          })
+        },
+        options: {
+          maintainAspectRatio: false,
+          animation: reduceMotion ? false : undefined,
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { display: false } }
+        }
       }
     };
   }
 
-  var kinds = { index: index, days: days };
+  var kinds = { distribution: distribution, index: index, overview: overview, days: days };
 
-  document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+  function dataOf(canvas) {
     var source = document.getElementById(canvas.getAttribute('data-chart'));
-    if (!source) {
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function draw(canvas, animate) {
+    if (canvas.chart) {
       return;
     }
-    var data = JSON.parse(source.textContent);
-    var config = (kinds[data.kind] || distribution)(canvas, data);
-    new window.Chart(canvas, config);
+    var data = dataOf(canvas);
+    if (!data || !kinds[data.kind]) {
+      return;
+    }
+    var made = kinds[data.kind](canvas, data);
+    if (made.height) {
+      canvas.parentNode.style.height = made.height + 'rem';
+    }
+    if (!animate) {
+      made.config.options.animation = false;
+    }
+    made.config.plugins = [errorBars, valueLabels];
+    canvas.chart = new window.Chart(canvas, made.config);
+  }
+
+  var charts = document.querySelectorAll('canvas[data-chart]');
+  if ('IntersectionObserver' in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target, true);
+        }
+      });
+    }, { rootMargin: '200px 0px' });
+    charts.forEach(function (canvas) { observer.observe(canvas); });
+  } else {
+    charts.forEach(function (canvas) { draw(canvas, true); });
+  }
+
+  // Print: every chart drawn at once and every distribution open, so the report is complete.
+  window.addEventListener('beforeprint', function () {
+    charts.forEach(function (canvas) { draw(canvas, false); });
+    document.querySelectorAll('details.distribution').forEach(function (details) { details.open = true; });
+  });
+
+  function save(blob, name) {
+    var link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  }
+
+  function fileName(id, extension) {
+    var slug = location.pathname.split('/')[2] || 'results';
+    return slug + '-' + id + '.' + extension;
+  }
+
+  // The chart again, on a canvas of its own at twice the pixels, with title, subtitle and source burnt in.
+  function png(canvas, id, tools) {
+    var data = dataOf(canvas);
+    var made = kinds[data.kind](canvas, data);
+    var width = 800;
+    var holder = document.createElement('div');
+    holder.className = 'chart-export';
+    holder.setAttribute('aria-hidden', 'true');
+    holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:' + width + 'px;height:' + ((made.height || 20) + 9) + 'rem';
+    var target = document.createElement('canvas');
+    holder.appendChild(target);
+    document.body.appendChild(holder);
+    var config = made.config;
+    config.options.animation = false;
+    config.options.responsive = true;
+    config.options.devicePixelRatio = 2;
+    config.options.layout.padding = { top: 8, right: 48, bottom: 28, left: 8 };
+    config.options.plugins.title = { display: true, text: wrap(data.title, 70), align: 'start', font: { size: 18, weight: '600' }, color: ink };
+    config.options.plugins.subtitle = { display: true, text: wrap(data.subtitle, 95), align: 'start', color: '#4a4a4a', padding: { bottom: 12 } };
+    config.options.plugins.frame = { source: data.source, tools: tools };
+    if (data.kind === 'distribution') {
+      config.options.plugins.legend = { display: true, position: 'bottom', align: 'start' };
+    }
+    config.plugins = [frame, errorBars, valueLabels];
+    var chart = new window.Chart(target, config);
+    tools.setAttribute('data-exported-size', target.width + 'x' + target.height);
+    target.toBlob(function (blob) {
+      save(blob, fileName(id, 'png'));
+      chart.destroy();
+      holder.remove();
+    }, 'image/png');
+  }
+
+  function csvField(value) {
+    var text = value === null || value === undefined ? '' : String(value);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  // Just this chart's numbers, one row per bar, in the units the chart shows; UTF-8 with a byte order mark for Excel.
+  function csv(canvas, id, tools) {
+    var data = dataOf(canvas);
+    var header = [tools.getAttribute('data-csv-label')];
+    data.series.forEach(function (series) {
+      header.push(series.label);
+      if (series.low) {
+        header.push(tools.getAttribute('data-csv-low').replace('{0}', series.label));
+        header.push(tools.getAttribute('data-csv-high').replace('{0}', series.label));
+      }
+    });
+    var rows = [header];
+    data.labels.forEach(function (label, j) {
+      var row = [label];
+      data.series.forEach(function (series) {
+        row.push(series.values[j]);
+        if (series.low) {
+          row.push(series.low[j]);
+          row.push(series.high[j]);
+        }
+      });
+      rows.push(row);
+    });
+    var text = rows.map(function (row) { return row.map(csvField).join(','); }).join('\r\n') + '\r\n';
+    save(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), fileName(id, 'csv'));
+  }
+
+  document.querySelectorAll('.chart-tools[data-downloads]').forEach(function (tools) {
+    var id = tools.getAttribute('data-downloads');
+    var canvas = document.querySelector('canvas[data-chart="' + id + '-data"]');
+    if (!canvas) {
+      return;
+    }
+    // The buttons' words come from the page, in its language.
+    [['png', tools.getAttribute('data-png'), png], ['csv', tools.getAttribute('data-csv'), csv]].forEach(function (tool) {
+      var item = document.createElement('li');
+      item.className = 'chart-download';
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link-button';
+      button.setAttribute('data-download', tool[0]);
+      button.textContent = tool[1];
+      button.addEventListener('click', function () { tool[2](canvas, id, tools); });
+      item.appendChild(button);
+      tools.appendChild(item);
+    });
   });
 })();
