@@ -93,8 +93,10 @@ public sealed class StatementChartTests : BunitContext
     {
         var chart = RenderChart(new StatementSeries("Alla svarande", Known), new StatementSeries("Region", StatementFigures.Hidden("lead_drive")));
 
-        chart.FindAll("tbody tr")[1].MarkupMatches(
-            "<tr><th scope=\"row\">Region</th><td colspan=\"9\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda enskilda svar</td></tr>");
+        chart.FindAll("table.shares tbody tr")[1].MarkupMatches(
+            "<tr><th scope=\"row\">Region</th><td colspan=\"3\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda enskilda svar</td></tr>");
+        chart.FindAll("table.distribution tbody tr")[1].MarkupMatches(
+            "<tr><th scope=\"row\">Region</th><td colspan=\"6\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda enskilda svar</td></tr>");
         Assert.DoesNotContain("Region", chart.Find("script#lead_drive-data").TextContent, StringComparison.Ordinal);
     }
 
@@ -105,7 +107,7 @@ public sealed class StatementChartTests : BunitContext
         var eighths = new StatementFigures("lead_drive", [1, 3, 1, 2, 1], 0, Statistics.Share(3, 8), Statistics.Mean(new Dictionary<int, long> { [1] = 1, [2] = 3, [3] = 1, [4] = 2, [5] = 1 }, 1, 5));
         var chart = RenderChart(new StatementSeries("Alla svarande", eighths));
 
-        var cells = chart.FindAll("tbody tr td").Take(5).Select(td => td.TextContent.Replace('\u00a0', ' ')).ToList();
+        var cells = chart.FindAll("table.distribution tbody tr td").Take(5).Select(td => td.TextContent.Replace('\u00a0', ' ')).ToList();
         Assert.Equal(["13 %", "38 %", "13 %", "25 %", "13 %"], cells);
         var data = JsonDocument.Parse(chart.Find("script#lead_drive-data").TextContent).RootElement;
         Assert.Equal([13.0, 38, 13, 25, 13], data.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("values")[0].GetDouble()));
