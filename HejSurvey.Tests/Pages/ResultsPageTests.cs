@@ -105,6 +105,25 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task Addresses_written_for_others_to_reuse_come_from_the_public_origin_and_never_from_the_Host_header()
+    {
+        await using var configured = new SiteFactory();
+        configured.Settings["Site:PublicOrigin"] = "https://hejdigitalt.example.se";
+        await configured.PublishedRoundAsync("origin-round", ResultsSite.KnownAnswers());
+        var browser = configured.Browser();
+        browser.DefaultRequestHeaders.Host = "evil.example";
+
+        var response = await browser.GetAsync("/results/origin-round");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("evil.example", html, StringComparison.Ordinal);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        Assert.Equal("https://hejdigitalt.example.se/results/origin-round", page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        Assert.Contains("src=\"https://hejdigitalt.example.se/results/origin-round/embed/", page.QuerySelector("textarea")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Key_findings_sharing_tags_and_the_citation_come_before_the_method_text()
     {
         await site.PublishedRoundAsync("headline-round", ResultsSite.KnownAnswers());

@@ -39,8 +39,12 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
             : text["{0} svar sedan {1}; omgången pågår och resultaten visas i versioner.", responses, Date(round.OpenedAt)];
     }
 
-    /// <summary>An address on this site as others must write it (an embed snippet, a citation, link previews).</summary>
-    public string AbsoluteUrl(string path) => $"{Request.Scheme}://{Request.Host}{path}";
+    /// <summary>
+    /// An address on this site as others must write it (an embed snippet, a citation, link previews): from
+    /// Site:PublicOrigin, as the catalogue and the data package write theirs, so that a forged Host header is not
+    /// written into the page.
+    /// </summary>
+    public string AbsoluteUrl(string path) => PublicOrigin.For(HttpContext) + path;
 
     public RoundResults Results { get; private set; } = null!;
 
