@@ -83,8 +83,8 @@ public static class AdminSetup
         files.MapGet("/rounds/{slug}/codebook.csv", ResponseExport.CodebookCsvAsync);
         files.MapGet("/rounds/{slug}/codebook.json", ResponseExport.CodebookJsonAsync);
         files.MapGet("/rounds/{slug}/responses.xlsx", ResponseWorkbook.DownloadAsync);
-        files.MapGet("/rounds/{slug}/responses.sps", SpssSyntax.DownloadAsync);
-        files.MapGet("/rounds/{slug}/responses.R", RScript.DownloadAsync);
+        files.MapGet("/rounds/{slug}/responses.sps", ResponseExport.Script("responses.sps", SpssSyntax.Write));
+        files.MapGet("/rounds/{slug}/responses.R", ResponseExport.Script("responses.R", RScript.Write));
         files.MapGet("/backup", DatabaseBackup.DownloadAsync);
     }
 

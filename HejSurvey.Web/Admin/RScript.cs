@@ -14,17 +14,6 @@ namespace HejSurvey.Web.Admin;
 /// </summary>
 public static class RScript
 {
-    public static async Task<IResult> DownloadAsync(string slug, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock, IStringLocalizer<Text> text)
-    {
-        if (await ResponseExport.StartAsync(slug, "responses.R", context, db, catalog, clock) is not var (round, questionnaire))
-        {
-            return Results.NotFound();
-        }
-        ResponseExport.SetDownload(context, "text/plain; charset=utf-8", $"{slug}-responses.R");
-        await context.Response.WriteAsync(Write(round.Slug, questionnaire, SiteLocalization.Language, text), context.RequestAborted);
-        return Results.Empty;
-    }
-
     public static string Write(string slug, QuestionnaireDefinition questionnaire, string language, IStringLocalizer<Text> text)
     {
         var names = VariableNames.Of(questionnaire);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CsvHelper;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
+using Microsoft.Extensions.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Web.Admin;
@@ -134,6 +136,23 @@ public static class ResponseExport
         await JsonSerializer.SerializeAsync(context.Response.Body, Codebook(questionnaire), JsonSerializerOptions.Web, context.RequestAborted);
         return Results.Empty;
     }
+
+    /// <summary>
+    /// A script that labels the round's responses.csv for another program (SPSS syntax, R): audited as a download like
+    /// the data itself, written whole since it holds no response, only the questionnaire's labels.
+    /// </summary>
+    /// <remarks>A lambda rather than a Func, so that the route sees its parameters' names (slug).</remarks>
+    public static Delegate Script(string file, Func<string, QuestionnaireDefinition, string, IStringLocalizer<Text>, string> write) =>
+        async Task<IResult> (string slug, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock, IStringLocalizer<Text> text) =>
+        {
+            if (await StartAsync(slug, file, context, db, catalog, clock) is not var (round, questionnaire))
+            {
+                return Results.NotFound();
+            }
+            SetDownload(context, "text/plain; charset=utf-8", $"{slug}-{file}");
+            await context.Response.WriteAsync(write(round.Slug, questionnaire, SiteLocalization.Language, text), context.RequestAborted);
+            return Results.Empty;
+        };
 
     /// <summary>
     /// A free-text answer on one line: SPSS and PSPP read a CSV line by line, even inside quotes, so a line break in an

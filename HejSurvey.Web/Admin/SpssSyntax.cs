@@ -20,17 +20,6 @@ public static class SpssSyntax
     private const int MaxValueLabelBytes = 120;
     private const int MaxVariableLabelBytes = 255;
 
-    public static async Task<IResult> DownloadAsync(string slug, HttpContext context, SurveyDb db, QuestionnaireCatalog catalog, TimeProvider clock, IStringLocalizer<Text> text)
-    {
-        if (await ResponseExport.StartAsync(slug, "responses.sps", context, db, catalog, clock) is not var (round, questionnaire))
-        {
-            return Results.NotFound();
-        }
-        ResponseExport.SetDownload(context, "text/plain; charset=utf-8", $"{slug}-responses.sps");
-        await context.Response.WriteAsync(Write(round.Slug, questionnaire, SiteLocalization.Language, text), context.RequestAborted);
-        return Results.Empty;
-    }
-
     public static string Write(string slug, QuestionnaireDefinition questionnaire, string language, IStringLocalizer<Text> text)
     {
         var names = VariableNames.Of(questionnaire);
