@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using HejSurvey.Web.Data;
-using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 using Microsoft.Extensions.Localization;
 

@@ -3,8 +3,8 @@ using CsvHelper;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
-using Microsoft.Extensions.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace HejSurvey.Web.Admin;
 
