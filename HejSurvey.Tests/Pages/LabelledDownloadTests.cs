@@ -120,3 +120,44 @@ public sealed class PublicOriginTests
         Assert.Contains("Site:PublicOrigin", error.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The publisher's type in the catalogue: a term of the ADMS vocabulary, or nothing; a misspelt term stops the site at start.</summary>
+public sealed class PublisherTypeTests
+{
+    private static readonly XNamespace Foaf = "http://xmlns.com/foaf/0.1/";
+    private static readonly XNamespace Dct = "http://purl.org/dc/terms/";
+    private static readonly XNamespace Rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+
+    [Theory]
+    [InlineData("Myndighet")]
+    [InlineData("nationalauthority")]
+    [InlineData("http://purl.org/adms/publishertype/NationalAuthority")]
+    public void A_publisher_type_outside_the_vocabulary_stops_the_site(string type)
+    {
+        using var site = new SiteFactory();
+        site.Settings["Contact:PublisherType"] = type;
+
+        var error = Assert.ThrowsAny<Exception>(() => site.Services);
+
+        Assert.Contains("Contact:PublisherType", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("NationalAuthority", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("LocalAuthority", "http://purl.org/adms/publishertype/LocalAuthority")]
+    public async Task The_publisher_carries_its_type_only_when_set(string? type, string? expected)
+    {
+        using var site = new SiteFactory();
+        if (type is not null)
+        {
+            site.Settings["Contact:PublisherType"] = type;
+        }
+
+        using var response = await site.CreateClient().GetAsync("/catalog.rdf");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var publisher = Assert.Single(XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Elements(Foaf + "Agent"));
+        Assert.Equal(expected, (string?)publisher.Element(Dct + "type")?.Attribute(Rdf + "resource"));
+    }
+}

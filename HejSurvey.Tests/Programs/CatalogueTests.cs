@@ -13,6 +13,7 @@ public sealed class CatalogueSiteFactory : SiteFactory
         Settings["Contact:OrganisationNumber"] = "202100-5489";
         Settings["Contact:Organisation"] = "Exempelmyndigheten";
         Settings["Contact:Email"] = "oppnadata@example.se";
+        Settings["Contact:PublisherType"] = "NationalAuthority";
     }
 }
 
@@ -48,6 +49,7 @@ public sealed partial class CatalogueTests(CatalogueSiteFactory site) : IClassFi
         [Dcat + "Dataset"] = [Dcat + "contactPoint", Dcat + "distribution", Dcat + "keyword", Dcat + "theme", Dct + "issued", Dct + "modified", Dct + "temporal", Dct + "spatial"],
         [Dcat + "Distribution"] = [Dct + "title", Dct + "description", Dct + "format", Dct + "license"],
         [Dcat + "DataService"] = [Dct + "license", Dct + "accessRights", Dcat + "endpointDescription"],
+        [Foaf + "Agent"] = [Dct + "type"],
     };
 
     private sealed record Triple(string Subject, string Predicate, string Object);
@@ -100,6 +102,7 @@ public sealed partial class CatalogueTests(CatalogueSiteFactory site) : IClassFi
         Assert.Contains(new Triple(catalogue, Dct + "license", "http://creativecommons.org/licenses/by/4.0/"), triples);
         Assert.Contains(new Triple(catalogue, Dct + "publisher", "http://dataportal.se/organisation/SE2021005489"), triples);
         Assert.Contains(new Triple("http://dataportal.se/organisation/SE2021005489", Foaf + "name", "\"Exempelmyndigheten\""), triples);
+        Assert.Contains(new Triple("http://dataportal.se/organisation/SE2021005489", Dct + "type", "http://purl.org/adms/publishertype/NationalAuthority"), triples);
         Assert.Contains(types[Vcard + "Organization"], c => triples.Contains(new Triple(c, Vcard + "hasEmail", "mailto:oppnadata@example.se")));
 
         // The round as a dataset, in Swedish and English, with every file and the API as distributions.
