@@ -154,7 +154,7 @@ public sealed class HostileFreeTextTests(SiteFactory site) : IClassFixture<SiteF
         await using var db = site.Db();
         Assert.Equal(payload, await db.Responses.Where(r => r.RoundId == round.Id).Select(r => r.FreeText).SingleAsync());
         Assert.Equal(1, await db.Rounds.CountAsync());
-        foreach (var url in new[] { "/", $"/survey/{round.Slug}/thanks", $"/results/{round.Slug}", "/results", $"/results/{round.Slug}/data.csv", $"/results/{round.Slug}/data.json", $"/results/{round.Slug}/datapackage.json", "/catalog.rdf", $"/api/rounds/{round.Slug}/results" })
+        foreach (var url in new[] { "/", $"/survey/{round.Slug}/thanks", $"/results/{round.Slug}", "/results", $"/results/{round.Slug}/data.csv", $"/results/{round.Slug}/distribution.csv", $"/results/{round.Slug}/data.json", $"/results/{round.Slug}/datapackage.json", "/catalog.rdf", $"/api/rounds/{round.Slug}/results" })
         {
             using var page = await site.Browser().GetAsync(url);
             var body = await page.Content.ReadAsStringAsync();

@@ -94,6 +94,55 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task The_distribution_in_long_form_holds_the_counts_of_data_csv_and_hides_what_it_hides()
+    {
+        await site.PublishedRoundAsync("long-data", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        var data = CsvTable.Read(await browser.GetStringAsync("/results/long-data/data.csv"));
+        using var response = await browser.GetAsync("/results/long-data/distribution.csv");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        // Plain UTF-8 without a byte order mark, like data.csv.
+        Assert.Equal("round,"u8.ToArray(), bytes[..6]);
+        var distribution = CsvTable.Read(Encoding.UTF8.GetString(bytes));
+
+        Assert.Equal(["round", "breakdown", "group", "group_code", "theme", "item", "value", "count", "suppressed"], distribution[0].Keys);
+        var statements = data.Where(r => r["kind"] == "statement").ToList();
+        // Six rows (the scale's five values, then "don't know") for every row of a statement in data.csv, and no other.
+        Assert.Equal(statements.Count * 6, distribution.Count);
+        var byKey = distribution.ToLookup(r => (r["breakdown"], r["group"], r["item"]));
+        foreach (var row in statements)
+        {
+            var rows = byKey[(row["breakdown"], row["group"], row["statement"])].ToList();
+            Assert.Equal(["1", "2", "3", "4", "5", "0"], rows.Select(r => r["value"]));
+            Assert.All(rows, r => Assert.Equal((row["group_code"], row["theme"], row["suppressed"]), (r["group_code"], r["theme"], r["suppressed"])));
+            // Every count is data.csv's: a hidden cell is hidden here too, empty and never zero.
+            Assert.Equal([row["count_1"], row["count_2"], row["count_3"], row["count_4"], row["count_5"], row["dont_know"]], rows.Select(r => r["count"]));
+            if (row["suppressed"] == "true")
+            {
+                Assert.All(rows, r => Assert.Equal("", r["count"]));
+            }
+        }
+        Assert.Contains(distribution, r => r["suppressed"] == "true");
+        Assert.Contains(distribution, r => r["suppressed"] == "false" && r["value"] == "0" && r["count"] != "0");
+        Assert.Contains("long-data-distribution.csv", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_unpublished_round_has_no_distribution()
+    {
+        await site.CreateRoundAsync("unpublished-long", published: false);
+        var browser = site.Browser();
+
+        using var unknown = await browser.GetAsync("/results/no-such-round/distribution.csv");
+        using var unpublished = await browser.GetAsync("/results/unpublished-long/distribution.csv");
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (unknown.StatusCode, unpublished.StatusCode));
+    }
+
+    [Fact]
     public async Task Theme_indices_in_the_csv_and_api_match_the_page()
     {
         await site.PublishedRoundAsync("agree-themes", ResultsSite.KnownAnswers());
@@ -130,8 +179,8 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
 
         Assert.Equal("CC-BY-4.0", package.GetProperty("licenses")[0].GetProperty("name").GetString());
         var resources = package.GetProperty("resources").EnumerateArray().ToList();
-        Assert.Equal(["data.csv", "data.json"], resources.Select(r => r.GetProperty("path").GetString()));
-        foreach (var resource in resources)
+        Assert.Equal(["data.csv", "data.json", "distribution.csv"], resources.Select(r => r.GetProperty("path").GetString()));
+        foreach (var resource in resources[..2])
         {
             var schema = resource.GetProperty("schema");
             var fields = schema.GetProperty("fields").EnumerateArray().ToList();
@@ -156,6 +205,26 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
                 Assert.Contains("fewer than 5", missing.GetProperty("label").GetString(), StringComparison.Ordinal);
             }
         }
+
+        // The long table: the answer is one column whose categories are the scale, in order, with labels; "don't know"
+        // is not on it and is declared as a missing value with its meaning; the coded columns carry their categories.
+        var longSchema = resources[2].GetProperty("schema");
+        var longFields = longSchema.GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+        var longHeader = (await browser.GetStringAsync("/results/package-round/distribution.csv")).Split("\r\n")[0].Split(',');
+        Assert.Equal(longHeader, longFields.Keys);
+        var value = longFields["value"];
+        Assert.Equal("integer", value.GetProperty("type").GetString());
+        Assert.True(value.GetProperty("categoriesOrdered").GetBoolean());
+        Assert.Equal([1, 2, 3, 4, 5], value.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetInt32()));
+        Assert.Equal("Strongly disagree (Tar helt avstånd)", value.GetProperty("categories")[0].GetProperty("label").GetString());
+        var dontKnow = Assert.Single(value.GetProperty("missingValues").EnumerateArray());
+        Assert.Equal("0", dontKnow.GetProperty("value").GetString());
+        Assert.StartsWith("Don't know", dontKnow.GetProperty("label").GetString(), StringComparison.Ordinal);
+        Assert.Contains("fewer than 5", longFields["count"].GetProperty("missingValues")[0].GetProperty("label").GetString(), StringComparison.Ordinal);
+        Assert.Contains(longFields["group_code"].GetProperty("categories").EnumerateArray(), c => c.GetProperty("value").GetString() == "role-2");
+        Assert.Equal(["all", "orgtype", "role", "size"], longFields["breakdown"].GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetString()));
+        Assert.Equal(ResultsSite.Questionnaire.Statements.Select(st => st.Key), longFields["item"].GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetString()));
+
         Assert.Equal("1.0.0", package.GetProperty("version").GetString());
         Assert.True(DateTime.TryParse(package.GetProperty("created").GetString(), CultureInfo.InvariantCulture, out _));
         Assert.Equal("http://localhost/results/package-round", package.GetProperty("homepage").GetString());

@@ -23,13 +23,15 @@ public sealed class OpenDataProgramTests(SiteFactory site) : IClassFixture<SiteF
     }
 
     [Fact]
-    public async Task Frictionless_reads_and_casts_every_row_of_data_csv_through_its_data_package()
+    public async Task Frictionless_reads_and_casts_every_row_of_data_csv_and_distribution_csv_through_their_data_package()
     {
         await site.PublishedRoundAsync("frictionless-round", ResultsSite.KnownAnswers());
         var browser = site.Browser();
         var folder = InstalledProgram.Folder();
         var csv = await browser.GetByteArrayAsync("/results/frictionless-round/data.csv");
         await File.WriteAllBytesAsync(Path.Combine(folder, "data.csv"), csv);
+        var distributionCsv = await browser.GetByteArrayAsync("/results/frictionless-round/distribution.csv");
+        await File.WriteAllBytesAsync(Path.Combine(folder, "distribution.csv"), distributionCsv);
         await File.WriteAllBytesAsync(Path.Combine(folder, "datapackage.json"), await browser.GetByteArrayAsync("/results/frictionless-round/datapackage.json"));
         var check = FrictionlessFolder();
         Assert.True(Directory.Exists(Path.Combine(check, "node_modules", "datapackage")), "Frictionless' library is not installed: run npm ci in HejSurvey.Tests/Frictionless (.ci/run does).");
@@ -37,9 +39,10 @@ public sealed class OpenDataProgramTests(SiteFactory site) : IClassFixture<SiteF
         var output = await InstalledProgram.RunOkAsync("node", folder, Path.Combine(check, "check.js"), Path.Combine(folder, "datapackage.json"));
 
         using var read = JsonDocument.Parse(output);
+        var table = read.RootElement.GetProperty("data.csv");
         var expected = CsvTable.Read(System.Text.Encoding.UTF8.GetString(csv));
-        Assert.Equal(expected[0].Keys, read.RootElement.GetProperty("headers").EnumerateArray().Select(h => h.GetString()));
-        var rows = read.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(expected[0].Keys, table.GetProperty("headers").EnumerateArray().Select(h => h.GetString()));
+        var rows = table.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(expected.Count, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -61,6 +64,43 @@ public sealed class OpenDataProgramTests(SiteFactory site) : IClassFixture<SiteF
             }
         }
         Assert.Contains(rows, r => r.GetProperty("suppressed").GetBoolean());
+
+        // The long table: every row cast, every coded value one of its field's categories, each with its label; the
+        // answer "don't know" (0) is the value field's declared missing value, and a hidden count is null, never 0.
+        var distribution = read.RootElement.GetProperty("distribution.csv");
+        var expectedLong = CsvTable.Read(System.Text.Encoding.UTF8.GetString(distributionCsv));
+        var longRows = distribution.GetProperty("rows").EnumerateArray().ToList();
+        var labels = distribution.GetProperty("labels").EnumerateArray().ToList();
+        Assert.Equal(expectedLong.Count, longRows.Count);
+        var scale = ResultsSite.Questionnaire.Scale.ToDictionary(o => o.Value, o => $"{o.Text.En} ({o.Text.Sv})");
+        for (var i = 0; i < longRows.Count; i++)
+        {
+            var value = longRows[i].GetProperty("value").GetInt32();
+            Assert.Equal(expectedLong[i]["value"], value.ToString(CultureInfo.InvariantCulture));
+            if (value == 0)
+            {
+                Assert.StartsWith("Don't know", labels[i].GetProperty("value").GetProperty("missing").GetString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(scale[value], labels[i].GetProperty("value").GetString());
+            }
+            Assert.Equal(expectedLong[i]["suppressed"] == "true", longRows[i].GetProperty("suppressed").GetBoolean());
+            if (expectedLong[i]["count"].Length == 0)
+            {
+                Assert.Equal(JsonValueKind.Null, longRows[i].GetProperty("count").ValueKind);
+            }
+            else
+            {
+                Assert.Equal(expectedLong[i]["count"], longRows[i].GetProperty("count").GetInt64().ToString(CultureInfo.InvariantCulture));
+            }
+            if (expectedLong[i]["group_code"] == "all")
+            {
+                Assert.Equal("All respondents", labels[i].GetProperty("group_code").GetString());
+            }
+        }
+        Assert.Contains(labels, l => l.GetProperty("group_code").GetString() == "What is your role?: Manager");
+        Assert.Contains(longRows, r => r.GetProperty("suppressed").GetBoolean() && r.GetProperty("count").ValueKind == JsonValueKind.Null);
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public static class Catalogue
     private static readonly DataFile[] Files =
     [
         new("data.csv", "text/csv", "Tabell (CSV)", "Table (CSV)"),
+        new("distribution.csv", "text/csv", "Svarsfördelning per påstående, svar och grupp (CSV)", "Answers by statement, answer and group (CSV)"),
         new("data.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Tabell för kalkylprogram (Excel)", "Table for spreadsheets (Excel)"),
         new("data.json", "application/json", "Tabell (JSON)", "Table (JSON)"),
         new("datapackage.json", "application/json", "Beskrivning av tabellen (Frictionless Data Package)", "Description of the table (Frictionless Data Package)"),

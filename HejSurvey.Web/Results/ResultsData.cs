@@ -64,6 +64,18 @@ public static class ResultsData
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("The results as a CSV table, one row per group and statement or theme; described by datapackage.json.");
 
+        data.MapGet("/results/{slug}/distribution.csv", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
+                {
+                    return TypedResults.NotFound();
+                }
+                context.Response.Headers.ContentDisposition = $"attachment; filename=\"{slug}-distribution.csv\"";
+                return TypedResults.Text(OpenData.Csv(OpenData.DistributionFields, OpenData.DistributionRows(results)), "text/csv; charset=utf-8");
+            })
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithSummary("The answer counts of data.csv in long form, a row per group, statement and answer (1–5, 0 for don't know); described by datapackage.json.");
+
         data.MapGet("/results/{slug}/data.xlsx", async Task<Results<FileContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, HttpContext context, CancellationToken cancellationToken) =>
             {
                 if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
