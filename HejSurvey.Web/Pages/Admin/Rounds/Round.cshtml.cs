@@ -176,7 +176,7 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
     {
         var sv = TitleSv?.Trim() ?? "";
         var en = TitleEn?.Trim() ?? "";
-        string? Check(string title, string missing, string tooLong) => title.Length == 0 ? missing : title.Length > 200 ? tooLong : null;
+        static string? Check(string title, string missing, string tooLong) => title.Length == 0 ? missing : title.Length > 200 ? tooLong : null;
         TitleSvError = Check(sv, text["Skriv omgångens rubrik på svenska."], text["Rubriken på svenska får vara högst 200 tecken."]);
         TitleEnError = Check(en, text["Skriv omgångens rubrik på engelska."], text["Rubriken på engelska får vara högst 200 tecken."]);
         if (TitleSvError is not null || TitleEnError is not null)
