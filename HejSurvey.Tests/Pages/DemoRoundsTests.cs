@@ -75,3 +75,23 @@ public sealed class DemoRoundsTests : IClassFixture<SiteFactory>
         Assert.Contains("Hej digitalt 2024", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`seed` as a newcomer or the benchmark runs it: a new round is named by --title, not by its slug.</summary>
+public sealed class SeedCommandTests(SiteFactory site) : IClassFixture<SiteFactory>
+{
+    [Fact]
+    public async Task Seed_names_a_new_round_by_its_title_and_refuses_an_empty_one()
+    {
+        using var output = new StringWriter();
+
+        var made = await SyntheticResponses.RunSeedCommandAsync(site.Services, ["seed", "--round", "seed-2027", "--responses", "20", "--title", "Hej digitalt 2027"], output);
+        var refused = await SyntheticResponses.RunSeedCommandAsync(site.Services, ["seed", "--round", "seed-untitled", "--responses", "20", "--title", " "], output);
+
+        Assert.Equal((0, 2), (made, refused));
+        await using var db = site.Db();
+        var round = await db.Rounds.SingleAsync(r => r.Slug == "seed-2027");
+        Assert.Equal(("Hej digitalt 2027", "Hej digitalt 2027", 20), (round.TitleSv, round.TitleEn, round.ResponseCount));
+        Assert.False(await db.Rounds.AnyAsync(r => r.Slug == "seed-untitled"));
+        Assert.Contains("--title", output.ToString(), StringComparison.Ordinal);
+    }
+}
