@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 namespace HejSurvey.Web.Pages.Admin.Rounds;
 
 /// <summary>
-/// One round: open it, set its close time, close it, publish its results, turn live results on and off. Each change
+/// One round: open it (or give a draft an opening time), set its close time, close it (from the confirmation page only),
+/// publish its results, turn live results on and off, change its titles and its response target. Each change
 /// is one conditional UPDATE (so two admins, the round closer and the response writer never undo each other),
 /// audited in the same transaction, answered with 409 when the round is not in a state that allows it.
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
