@@ -9,6 +9,7 @@ namespace HejSurvey.Tests.Browser;
 
 /// <summary>An admin in a real Chromium: signs in with the keyboard, runs a round from draft to published, downloads its responses.</summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class AdminBrowserTests(BrowserSite browser)
 {
     private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
@@ -53,7 +54,8 @@ public sealed class AdminBrowserTests(BrowserSite browser)
         // Close the round, then publish its results.
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#responses")).ToHaveTextAsync("2");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Stäng omgången nu" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Stäng omgången…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, stäng omgången för gott" }).ClickAsync();
         await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("Stängd");
         await Assertions.Expect(page.Locator("#visible")).ToHaveTextAsync("Nej");
         await using (var visitor = await browser.OpenAsync(Screen.Desktop))

@@ -9,12 +9,13 @@ namespace HejSurvey.Tests.Browser;
 /// and a screenshot for a reviewer.
 /// </summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class AdminPageTests(BrowserSite browser)
 {
-    public static readonly string[] Pages = ["login", "login-error", "dashboard", "new-round", "new-round-errors", "round", "audit", "health", "sessions"];
+    public static readonly string[] Pages = ["login", "login-error", "dashboard", "new-round", "new-round-errors", "round", "close-round", "audit", "health", "sessions"];
 
     /// <summary>The pages only an admin who has signed in reaches; they carry the admin menu.</summary>
-    private static readonly HashSet<string> SignedIn = ["dashboard", "new-round", "new-round-errors", "round", "audit", "health", "sessions"];
+    private static readonly HashSet<string> SignedIn = ["dashboard", "new-round", "new-round-errors", "round", "close-round", "audit", "health", "sessions"];
 
     private static readonly HashSet<string> ErrorStates = ["login-error", "new-round-errors"];
 
@@ -105,6 +106,8 @@ public sealed class AdminPageTests(BrowserSite browser)
                 return status;
             case "round":
                 return await tab.GotoAsync($"/admin/rounds/{round.Slug}", culture);
+            case "close-round":
+                return await tab.GotoAsync($"/admin/rounds/{round.Slug}/close", culture);
             case "audit":
                 return await tab.GotoAsync("/admin/audit", culture);
             case "health":

@@ -119,7 +119,7 @@ public sealed class BrowserSite : IAsyncLifetime
     public async Task CreateAdminAsync(string name, string password)
     {
         await using var db = Site.Db();
-        await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), name, password, DateTime.UtcNow);
+        await AdminCommand.SaveAsync(db, SiteFactory.PasswordHasher, name, password, DateTime.UtcNow);
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ namespace HejSurvey.Tests.Browser;
 /// can), and the printed page holds every statement and no navigation.
 /// </summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class JournalistBrowserTests(BrowserSite browser)
 {
     /// <summary>The desktop width of the check; the shared Desktop screen is narrower.</summary>

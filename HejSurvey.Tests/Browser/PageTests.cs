@@ -8,6 +8,7 @@ namespace HejSurvey.Tests.Browser;
 /// that axe can find, nothing loaded from another host, and a screenshot for a reviewer.
 /// </summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class PageTests(BrowserSite browser)
 {
     public static readonly string[] Pages = ["landing", "survey", "survey-errors", "thanks", "already-answered", "not-open", "closed", "not-found", "accessibility", "privacy",

@@ -14,6 +14,7 @@ namespace HejSurvey.Tests.Browser;
 /// the CSV downloads and agrees with the page, and a small group is shown hidden, never as zero.
 /// </summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class ResultsBrowserTests(BrowserSite browser)
 {
     private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");

@@ -6,6 +6,7 @@ namespace HejSurvey.Tests.Browser;
 
 /// <summary>A respondent in a real Chromium: keyboard only, without JavaScript, on a phone; errors that take them to the field.</summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class SurveyBrowserTests(BrowserSite browser)
 {
     private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;

@@ -31,7 +31,7 @@ public sealed class HostileSite : SiteFactory
             BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
             await CreateRoundAsync(HostileRequests.Slug);
             await using var db = Db();
-            await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), HostileRequests.AdminName, HostileRequests.AdminPassword, DateTime.UtcNow);
+            await AdminCommand.SaveAsync(db, SiteFactory.PasswordHasher, HostileRequests.AdminName, HostileRequests.AdminPassword, DateTime.UtcNow);
         });
     }
 

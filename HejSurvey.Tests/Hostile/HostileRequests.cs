@@ -234,7 +234,8 @@ public static class HostileRequests
         }
         foreach (var url in new[] { "/admin/rounds/%C3%A5", "/admin/rounds/%C3%A5/responses.csv", "/admin/%09/x", "/survey/%C3%A5", "/survey/%C3%A5/thanks", "/results/%C3%A5", "/results/%C3%A5/data.csv", "/results/%C3%A5/distribution.csv", "/api/rounds/%C3%A5/results",
             "/results/%C3%A5/method", "/results/%C3%A5/data.xlsx", "/results/%C3%A5/embed/overview", "/results/" + Slug + "/embed/%C3%A5", "/results/" + Slug + "/embed/%27%3E%3Cscript%3E",
-            "/results/" + Slug + "/embed/overview?by=%C3%A5&compare=%27", "/catalog.rdf?%C3%A5", "/admin/rounds/%C3%A5/responses.sps", "/admin/rounds/%C3%A5/responses.R", "/admin/rounds/%C3%A5/responses.xlsx" })
+            "/results/" + Slug + "/embed/overview?by=%C3%A5&compare=%27", "/catalog.rdf?%C3%A5", "/admin/rounds/%C3%A5/responses.sps", "/admin/rounds/%C3%A5/responses.R", "/admin/rounds/%C3%A5/responses.xlsx",
+            "/admin/rounds/%C3%A5/close", "/admin/rounds/%C3%A5/qr.svg", "/admin/rounds/%27%3E%3Cscript%3E/qr.png" })
         {
             yield return new($"GET {url}", _ => Send(HttpMethod.Get, url, null));
         }

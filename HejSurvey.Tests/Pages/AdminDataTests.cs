@@ -216,7 +216,7 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         var page = await browser.GetPageAsync("/admin/audit");
 
         var first = page.QuerySelectorAll("#audit tbody tr").First(r => r.Children[1].TextContent == "data-audit");
-        Assert.Equal((AuditAction.Download, "data-audit/codebook.csv"), (first.Children[2].TextContent, first.Children[3].TextContent));
+        Assert.Equal((AuditAction.Download, "Laddade ner codebook.csv av omgången data-audit."), (first.Children[2].GetAttribute("data-action"), first.Children[2].TextContent));
         Assert.Empty(page.QuerySelectorAll("#audit form"));
     }
 

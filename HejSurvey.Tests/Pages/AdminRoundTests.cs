@@ -75,7 +75,7 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         await ExpectChangeAsync(browser, "Live", ("on", "false"));
         Assert.False((await site.RoundAsync(round.Slug)).ResultsVisible);
 
-        await ExpectChangeAsync(browser, "Close");
+        await ExpectChangeAsync(browser, "Close", ("confirmed", "true"));
         var closed = await site.RoundAsync(round.Slug);
         Assert.Equal(RoundState.Closed, closed.State);
         Assert.NotNull(closed.ClosedAt);
@@ -111,7 +111,7 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         await site.CreateRoundAsync(slug, state);
         var before = await site.RoundAsync(slug);
 
-        using var response = await browser.ChangeRoundAsync(slug, handler, ("on", "true"), ("ClosesAt", "2099-01-01T12:00"));
+        using var response = await browser.ChangeRoundAsync(slug, handler, ("on", "true"), ("ClosesAt", "2099-01-01T12:00"), ("confirmed", "true"));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("Ingenting har ändrats", (await HtmlForm.ParseAsync(response)).QuerySelector("#error-summary")!.TextContent, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         var browser = await site.SignedInAsync("rounds-missing");
         var token = HtmlForm.HiddenFields(await browser.GetPageAsync("/admin/rounds/new"))["__RequestVerificationToken"];
 
-        using var response = await browser.PostFormAsync("/admin/rounds/rounds-nowhere?handler=Close", [new("__RequestVerificationToken", token)]);
+        using var response = await browser.PostFormAsync("/admin/rounds/rounds-nowhere?handler=Close", [new("__RequestVerificationToken", token), new("confirmed", "true")]);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -215,7 +215,7 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         var respondent = site.Browser();
         var form = HtmlForm.HiddenFields(await respondent.GetPageAsync("/survey/rounds-late"));
 
-        await ExpectChangeAsync(browser, "Close", slug: "rounds-late");
+        await ExpectChangeAsync(browser, "Close", ("confirmed", "true"), slug: "rounds-late");
         using var late = await respondent.PostFormAsync("/survey/rounds-late", form.Concat(SurveyJourneyTests.CompleteAnswers()));
 
         Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
@@ -261,7 +261,7 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
             Assert.True(waited < 3000, "no submission was stored before the close");
             await Task.Delay(10);
         }
-        using (var close = await browser.PostFormAsync("/admin/rounds/rounds-race?handler=Close", [new("__RequestVerificationToken", closeToken)]))
+        using (var close = await browser.PostFormAsync("/admin/rounds/rounds-race?handler=Close", [new("__RequestVerificationToken", closeToken), new("confirmed", "true")]))
         {
             Assert.Equal(HttpStatusCode.Redirect, close.StatusCode);
         }
@@ -315,11 +315,19 @@ public sealed class AdminDashboardTests(AdminSiteFactory site) : IClassFixture<A
 
         var page = await browser.GetPageAsync("/admin");
 
-        var rows = page.QuerySelectorAll("#rounds tbody tr")
-            .ToDictionary(r => r.QuerySelector("th .muted")!.TextContent.Trim('(', ')'), r => r.QuerySelectorAll("td").Select(c => c.TextContent).ToList());
-        Assert.Equal(("Öppen", "2"), (rows["dashboard-open"][0], rows["dashboard-open"][1]));
-        Assert.Equal(("Utkast", "0"), (rows["dashboard-draft"][0], rows["dashboard-draft"][1]));
-        var days = page.QuerySelectorAll("table.day-table").Single(t => t.QuerySelector("caption")!.TextContent.Contains("Omgång dashboard-open", StringComparison.Ordinal));
+        var open = page.QuerySelector("#round-dashboard-open")!;
+        var draft = page.QuerySelector("#round-dashboard-draft")!;
+        Assert.Equal(("Öppen", "2", "2"), (open.QuerySelector(".state")!.TextContent, open.QuerySelector(".today")!.TextContent, open.QuerySelector(".total")!.TextContent));
+        Assert.Equal(("Utkast", "0", null), (draft.QuerySelector(".state")!.TextContent, draft.QuerySelector(".total")!.TextContent, draft.QuerySelector(".today")?.TextContent));
+        Assert.Equal("enkäten", open.QuerySelector(".public")!.TextContent);
+        // The chart's caption is inside the round's own card, directly above its chart; the day table is one click away.
+        var figure = open.QuerySelector("figure")!;
+        Assert.Equal("Svar per dag: Omgång dashboard-open", figure.QuerySelector("figcaption")!.TextContent);
+        Assert.NotNull(figure.QuerySelector("canvas[data-chart='days-dashboard-open-data']"));
+        Assert.Null(draft.QuerySelector("figure"));
+        Assert.Empty(page.QuerySelectorAll("table.day-table"));
+        var roundPage = await browser.GetPageAsync(open.QuerySelector("a[href$='#days']")!.GetAttribute("href")!);
+        var days = roundPage.QuerySelector("table.day-table")!;
         var today = DateOnly.FromDateTime(SwedishTime.FromUtc(DateTime.UtcNow)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([(today, "2")], days.QuerySelectorAll("tbody tr").Select(r => (r.QuerySelector("th")!.TextContent, r.QuerySelector("td")!.TextContent)));
     }

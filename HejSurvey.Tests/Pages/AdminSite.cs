@@ -20,7 +20,7 @@ public class AdminSiteFactory : SiteFactory
     public async Task CreateAdminAsync(string name, string password = Password)
     {
         await using var db = Db();
-        await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), name, password, DateTime.UtcNow);
+        await AdminCommand.SaveAsync(db, SiteFactory.PasswordHasher, name, password, DateTime.UtcNow);
     }
 
     /// <summary>A browser signed in as a new admin of that name.</summary>

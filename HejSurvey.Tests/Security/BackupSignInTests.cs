@@ -34,7 +34,7 @@ public sealed class BackupSignInTests : IDisposable
         await live.StartAsync();
         await using (var db = Db(liveDatabase))
         {
-            await AdminCommand.SaveAsync(db, new PasswordHasher<AdminUser>(), "ada", AdminSiteFactory.Password, DateTime.UtcNow);
+            await AdminCommand.SaveAsync(db, SiteFactory.PasswordHasher, "ada", AdminSiteFactory.Password, DateTime.UtcNow);
             db.Rounds.Add(new Round
             {
                 Slug = "stolen",

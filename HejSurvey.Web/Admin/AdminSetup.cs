@@ -85,6 +85,8 @@ public static class AdminSetup
         files.MapGet("/rounds/{slug}/responses.xlsx", ResponseWorkbook.DownloadAsync);
         files.MapGet("/rounds/{slug}/responses.sps", ResponseExport.Script("responses.sps", SpssSyntax.Write));
         files.MapGet("/rounds/{slug}/responses.R", ResponseExport.Script("responses.R", RScript.Write));
+        files.MapGet("/rounds/{slug}/qr.svg", SurveyQrCode.SvgAsync);
+        files.MapGet("/rounds/{slug}/qr.png", SurveyQrCode.PngAsync);
         files.MapGet("/backup", DatabaseBackup.DownloadAsync);
     }
 

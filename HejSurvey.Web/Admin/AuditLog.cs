@@ -18,6 +18,9 @@ public static class AuditAction
     public const string RoundOpened = "round-opened";
     public const string RoundClosed = "round-closed";
     public const string RoundClosesAt = "round-closes-at";
+    public const string RoundOpensAt = "round-opens-at";
+    public const string RoundTitles = "round-titles";
+    public const string RoundTarget = "round-target";
     public const string ResultsPublished = "results-published";
     public const string ResultsUnpublished = "results-unpublished";
     public const string LiveResultsOn = "live-results-on";

@@ -1,5 +1,6 @@
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
+using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,10 @@ namespace HejSurvey.Web.Admin;
 
 /// <summary>
 /// Closes open rounds whose close time has passed, so that a round nobody answers any more closes too (the response
-/// writer closes a round the moment a late submission arrives; this is the clock-driven half).
+/// writer closes a round the moment a late submission arrives; this is the clock-driven half), and opens drafts whose
+/// opening time has come, in the same check.
 /// </summary>
-public sealed class RoundCloser(IServiceScopeFactory scopes, IOutputCacheStore cache, TimeProvider clock, IOptions<AdminOptions> options, ILogger<RoundCloser> logger) : BackgroundService
+public sealed class RoundCloser(IServiceScopeFactory scopes, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IOptions<AdminOptions> options, ILogger<RoundCloser> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,6 +21,7 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, IOutputCacheStore c
         {
             try
             {
+                await OpenDueRoundsAsync(stoppingToken);
                 await CloseDueRoundsAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -27,6 +30,43 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, IOutputCacheStore c
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// Opens every draft whose opening time has come (and whose close time, if any, has not); returns how many it opened.
+    /// The round counts as opened at its opening time, as a closed round counts as closed at its close time.
+    /// </summary>
+    public async Task<int> OpenDueRoundsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
+        var due = await db.Rounds.AsNoTracking()
+            .Where(r => r.State == RoundState.Draft && r.OpensAt != null && r.OpensAt <= now && (r.ClosesAt == null || r.ClosesAt > now))
+            .Select(r => new { r.Id, r.Slug })
+            .ToListAsync(cancellationToken);
+        var opened = 0;
+        foreach (var round in due)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The state condition makes this safe against an admin opening it by hand at the same moment.
+            var changed = await db.Rounds
+                .Where(r => r.Id == round.Id && r.State == RoundState.Draft)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RoundState.Open).SetProperty(r => r.OpenedAt, r => r.OpensAt), cancellationToken);
+            if (changed == 1)
+            {
+                db.Audit(now, AuditLog.System, AuditAction.RoundOpened, $"{round.Slug}: the opening time has come");
+                await db.SaveChangesAsync(cancellationToken);
+                opened++;
+            }
+            await transaction.CommitAsync(cancellationToken);
+            rounds.Forget(round.Slug);
+        }
+        if (opened > 0)
+        {
+            await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
+        }
+        return opened;
     }
 
     /// <summary>Closes every open round whose close time has passed; returns how many it closed.</summary>

@@ -23,6 +23,9 @@ public sealed class Round
     public DateTime CreatedAt { get; set; }
     public DateTime? OpenedAt { get; set; }
 
+    /// <summary>When a draft opens by itself (UTC); null for opening by hand.</summary>
+    public DateTime? OpensAt { get; set; }
+
     /// <summary>When the round closes by itself (UTC); null for no planned close.</summary>
     public DateTime? ClosesAt { get; set; }
     public DateTime? ClosedAt { get; set; }
@@ -33,6 +36,9 @@ public sealed class Round
 
     /// <summary>Stored responses, kept by the response writer in the same transaction as the responses.</summary>
     public int ResponseCount { get; set; }
+
+    /// <summary>How many responses the admin hopes for; shown on the dashboard as progress, never to the public.</summary>
+    public int? ResponseTarget { get; set; }
 
     public string Title(string language) => language == "en" ? TitleEn : TitleSv;
 

@@ -76,24 +76,7 @@ public static class SurveyData
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SurveyOptions>>().Value;
         if (environment.IsDevelopment() && options.SeedDemo && !await db.Rounds.AnyAsync())
         {
-            var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
-            db.Rounds.Add(new Round
-            {
-                Slug = "hej-digitalt-2026",
-                TitleSv = "Hej digitalt 2026",
-                TitleEn = "Hej digitalt 2026",
-                QuestionnaireId = questionnaire.Id,
-                State = RoundState.Open,
-                CreatedAt = DateTime.UtcNow,
-                OpenedAt = DateTime.UtcNow,
-            });
-            var demo = SyntheticResponses.NewPublishedRound("hej-digitalt-2025", questionnaire.Id);
-            demo.TitleSv = "Hej digitalt 2025 (demo)";
-            demo.TitleEn = "Hej digitalt 2025 (demo)";
-            db.Rounds.Add(demo);
-            await db.SaveChangesAsync();
-            using var connection = scope.ServiceProvider.GetRequiredService<SurveyConnection>().Open();
-            SyntheticResponses.Add(connection, demo.Id, QuestionnaireDefinition.Parse(questionnaire.Definition), 3_000, new Random(2025));
+            await DemoRounds.SeedAsync(db, scope.ServiceProvider.GetRequiredService<SurveyConnection>());
         }
     }
 

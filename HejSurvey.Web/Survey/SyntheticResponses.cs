@@ -20,9 +20,11 @@ public static class SyntheticResponses
             return 2;
         }
         var slug = Option(args, "--round");
-        if (slug is null || !int.TryParse(Option(args, "--responses"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000_000)
+        var title = Option(args, "--title")?.Trim();
+        if (slug is null || !int.TryParse(Option(args, "--responses"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000_000
+            || title is { Length: 0 or > 200 })
         {
-            await output.WriteLineAsync("usage: seed --round <slug> --responses <1–10000000>");
+            await output.WriteLineAsync("usage: seed --round <slug> --responses <1–10000000> [--title <title of a new round>]");
             return 2;
         }
 
@@ -32,9 +34,14 @@ public static class SyntheticResponses
         if (round is null)
         {
             round = NewPublishedRound(slug, (await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync()).Id);
+            // Legends, tables and the catalogue name a round by its title: the slug is an address, not a name.
+            if (title is not null)
+            {
+                round.TitleSv = round.TitleEn = title;
+            }
             db.Rounds.Add(round);
             await db.SaveChangesAsync();
-            await output.WriteLineAsync($"created round {slug} (closed, published)");
+            await output.WriteLineAsync($"created round {slug}, \"{round.TitleSv}\" (closed, published)");
         }
         var questionnaire = await scope.ServiceProvider.GetRequiredService<QuestionnaireCatalog>().GetAsync(round.QuestionnaireId);
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -59,9 +66,11 @@ public static class SyntheticResponses
 
     /// <summary>
     /// Stores <paramref name="count"/> responses and their tallies, in transactions of 50,000. Making up and
-    /// tallying the next chunk runs beside storing the last one, so both cores are busy.
+    /// tallying the next chunk runs beside storing the last one, so both cores are busy. The responses fall on the
+    /// days given (by default the last 14); <paramref name="outlook"/> moves every answer up or down, so that two
+    /// made-up rounds can differ the way two real years might.
     /// </summary>
-    public static void Add(SqliteConnection connection, int roundId, QuestionnaireDefinition questionnaire, int count, Random random)
+    public static void Add(SqliteConnection connection, int roundId, QuestionnaireDefinition questionnaire, int count, Random random, (DateOnly First, DateOnly Last)? days = null, double outlook = 0)
     {
         const int Chunk = 50_000;
         using (var pragma = connection.CreateCommand())
@@ -73,6 +82,8 @@ public static class SyntheticResponses
         var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
         var themeSums = new Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var (first, last) = days ?? (today.AddDays(-13), today);
+        var dayCount = last.DayNumber - first.DayNumber + 1;
         using var chunks = new BlockingCollection<List<Dictionary<string, int>>>(boundedCapacity: 2);
         var maker = Task.Run(() =>
         {
@@ -83,7 +94,7 @@ public static class SyntheticResponses
                     var chunk = new List<Dictionary<string, int>>(Chunk);
                     for (var i = done; i < Math.Min(count, done + Chunk); i++)
                     {
-                        var answers = Respondent(questionnaire, random);
+                        var answers = Respondent(questionnaire, random, outlook);
                         ResponseWriter.Tally(new SubmittedResponse(roundId, questionnaire, "", Guid.Empty, answers, null), answerCounts, themeSums);
                         chunk.Add(answers);
                     }
@@ -102,7 +113,7 @@ public static class SyntheticResponses
             foreach (var answers in chunk)
             {
                 var hash = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-                rows.Insert(roundId, today.AddDays(-Random.Shared.Next(14)), hash, Guid.NewGuid(), null, answers);
+                rows.Insert(roundId, first.AddDays(Random.Shared.Next(dayCount)), hash, Guid.NewGuid(), null, answers);
             }
             transaction.Commit();
         }
@@ -116,7 +127,7 @@ public static class SyntheticResponses
     /// One made-up respondent: a general outlook, nudged by role (top management sees things brighter) and
     /// theme (risk-taking lowest), answers around it, and about one in twenty "don't know".
     /// </summary>
-    private static Dictionary<string, int> Respondent(QuestionnaireDefinition questionnaire, Random random)
+    private static Dictionary<string, int> Respondent(QuestionnaireDefinition questionnaire, Random random, double shift)
     {
         var answers = new Dictionary<string, int>();
         foreach (var background in questionnaire.Background)
@@ -126,7 +137,7 @@ public static class SyntheticResponses
             var pick = (int)(Math.Pow(random.NextDouble(), 1.6) * options.Count);
             answers[background.Key] = options[Math.Min(pick, options.Count - 1)].Value;
         }
-        var outlook = 3.1 + (random.NextDouble() - 0.5) * 1.6 + (answers.GetValueOrDefault("role") == 1 ? 0.6 : 0);
+        var outlook = 3.1 + shift + (random.NextDouble() - 0.5) * 1.6 + (answers.GetValueOrDefault("role") == 1 ? 0.6 : 0);
         for (var t = 0; t < questionnaire.Themes.Count; t++)
         {
             foreach (var statement in questionnaire.Themes[t].Statements)

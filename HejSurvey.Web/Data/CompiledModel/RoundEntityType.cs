@@ -19,7 +19,7 @@ namespace HejSurvey.Web.Data.CompiledModel
                 "HejSurvey.Web.Data.Round",
                 typeof(Round),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 15,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
@@ -76,6 +76,13 @@ namespace HejSurvey.Web.Data.CompiledModel
                 fieldInfo: typeof(Round).GetField("<OpenedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var opensAt = runtimeEntityType.AddProperty(
+                "OpensAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(Round).GetProperty("OpensAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Round).GetField("<OpensAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
             var questionnaireId = runtimeEntityType.AddProperty(
                 "QuestionnaireId",
                 typeof(int),
@@ -89,6 +96,13 @@ namespace HejSurvey.Web.Data.CompiledModel
                 propertyInfo: typeof(Round).GetProperty("ResponseCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Round).GetField("<ResponseCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var responseTarget = runtimeEntityType.AddProperty(
+                "ResponseTarget",
+                typeof(int?),
+                propertyInfo: typeof(Round).GetProperty("ResponseTarget", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Round).GetField("<ResponseTarget>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var slug = runtimeEntityType.AddProperty(
                 "Slug",

@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b0ac7e52-36b2-46e1-a985-47eac0e570f1"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("d59454fb-5b56-473f-ae1d-7bcaf2296376"), entityTypeCount: 11)
         {
         }
 

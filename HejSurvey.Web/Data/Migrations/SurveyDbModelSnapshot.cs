@@ -274,10 +274,16 @@ namespace HejSurvey.Web.Data.Migrations
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OpensAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("QuestionnaireId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ResponseCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResponseTarget")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Slug")
