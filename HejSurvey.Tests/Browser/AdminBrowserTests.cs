@@ -12,7 +12,7 @@ namespace HejSurvey.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class AdminBrowserTests(BrowserSite browser)
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     [Fact]
     public async Task An_admin_signs_in_with_the_keyboard_runs_a_round_to_published_results_and_downloads_its_responses()

@@ -9,7 +9,7 @@ namespace HejSurvey.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class SurveyBrowserTests(BrowserSite browser)
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     private static readonly IReadOnlyList<Statement> Statements = [.. Questionnaire.Statements];
 

@@ -8,7 +8,7 @@ namespace HejSurvey.Tests.Components;
 
 public sealed class ChoiceQuestionTests : BunitContext
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     public ChoiceQuestionTests() => Services.AddLocalization(options => options.ResourcesPath = "Resources");
 
@@ -55,9 +55,9 @@ public sealed class ChoiceQuestionTests : BunitContext
     {
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("sv-SE");
 
-        var question = RenderStatement(error: "Välj ett svar.");
+        var question = RenderStatement(error: "Välj ett svar");
 
-        question.Find("p.field-error").MarkupMatches("""<p class="field-error" id="lead_drive-error"><span class="visually-hidden">Fel:</span> Välj ett svar.</p>""");
+        question.Find("p.field-error").MarkupMatches("""<p class="field-error" id="lead_drive-error"><span class="visually-hidden">Fel:</span> Välj ett svar</p>""");
         Assert.Equal("lead_drive-error", question.Find("fieldset").GetAttribute("aria-describedby"));
         Assert.Contains("invalid", question.Find("fieldset").ClassList);
     }
@@ -67,10 +67,10 @@ public sealed class ChoiceQuestionTests : BunitContext
     {
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
 
-        var question = RenderStatement(error: "Choose an answer.");
+        var question = RenderStatement(error: "Choose an answer");
 
         Assert.Equal("Don't know", question.Find("label.dont-know").TextContent.Trim());
-        Assert.Equal("Strongly disagree", question.Find("label[for='lead_drive-1']").TextContent.Trim());
+        Assert.Equal("Completely disagree", question.Find("label[for='lead_drive-1']").TextContent.Trim());
         Assert.Equal("Error:", question.Find(".field-error .visually-hidden").TextContent);
     }
 }

@@ -8,7 +8,7 @@ namespace HejSurvey.Tests.Components;
 
 public sealed class QuestionnaireFormTests : BunitContext
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     public QuestionnaireFormTests() => Services.AddLocalization(options => options.ResourcesPath = "Resources");
 
@@ -37,14 +37,14 @@ public sealed class QuestionnaireFormTests : BunitContext
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("sv-SE");
         var input = new SurveyForm();
         input.Answers["orgtype"] = 2;
-        input.Errors["lead_drive"] = "Välj ett svar.";
+        input.Errors["lead_drive"] = new("Välj ett svar på påstående 1", "Välj ett svar");
 
         var form = RenderForm(input);
 
         var statement = Questionnaire.Statements.First();
         var alone = Render<ChoiceQuestion>(parameters => parameters
             .Add(p => p.Key, statement.Key).Add(p => p.Legend, statement.Text.Current).Add(p => p.Options, Questionnaire.Scale)
-            .Add(p => p.DontKnow, Questionnaire.DontKnow).Add(p => p.Number, 1).Add(p => p.Error, "Välj ett svar."));
+            .Add(p => p.DontKnow, Questionnaire.DontKnow).Add(p => p.Number, 1).Add(p => p.Error, "Välj ett svar"));
         form.FindAll("fieldset")[0].MarkupMatches(alone.Markup);
         Assert.Equal("orgtype-2", Assert.Single(form.FindAll("input[checked]")).Id);
         Assert.Empty(form.FindAll("#about-you .dont-know"));

@@ -10,7 +10,7 @@ namespace HejSurvey.Tests.Components;
 
 public sealed class StatementChartTests : BunitContext
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     /// <summary>1, 2, 2, 3, 3, 3, 4, 4, 5, 5 and two "don't know": 40 % agree (Wilson 16.8–68.7 %), mean 3.2 (2.26–4.14).</summary>
     private static readonly StatementFigures Known = new(
@@ -52,7 +52,7 @@ public sealed class StatementChartTests : BunitContext
         Assert.Equal(["Grupp", "Instämmer (4–5)", "Medelvärde (1–5)", "n"], chart.FindAll("table.shares thead th").Select(th => th.TextContent));
         Assert.Equal(["10 %", "20 %", "30 %", "20 %", "20 %", "2"], Cells("distribution"));
         Assert.Equal(
-            ["Grupp", "Tar helt avstånd", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt", "Vet inte"],
+            ["Grupp", "Tar helt avstånd", "Tar delvis avstånd", "Varken instämmer eller tar avstånd", "Instämmer delvis", "Instämmer helt", "Vet inte"],
             chart.FindAll("table.distribution thead th").Select(th => th.TextContent));
         chart.Find("table.shares tbody th").MarkupMatches("<th scope=\"row\">Alla svarande</th>");
         // Swedish joins number and sign with a no-break space, so that "%" never starts a line.
@@ -134,6 +134,6 @@ public sealed class StatementChartTests : BunitContext
         Assert.Equal("3.20 2.26–4.14", string.Join(' ', chart.Find("td[data-figure=mean]").TextContent.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Agree (4–5)");
         Assert.Contains("40%", chart.Find("td[data-figure=agree]").TextContent, StringComparison.Ordinal);
-        Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Strongly agree");
+        Assert.Contains(chart.FindAll("thead th"), th => th.TextContent == "Completely agree");
     }
 }

@@ -10,7 +10,7 @@ namespace HejSurvey.Tests.Components;
 
 public sealed class ThemeIndexChartTests : BunitContext
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     public ThemeIndexChartTests()
     {

@@ -14,7 +14,7 @@ namespace HejSurvey.Tests.Faults;
 /// </summary>
 public sealed class CrashTests : IDisposable
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
     private readonly string folder = Directory.CreateTempSubdirectory("hejsurvey-crash-").FullName;
 
     [Fact]

@@ -16,7 +16,7 @@ namespace HejSurvey.Tests.Faults;
 /// </summary>
 public sealed class StorageFaultTests
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
     private const string FreeText = "Låt oss pröva <b>fler</b> saker – utan rädsla.";
 
     [Fact]

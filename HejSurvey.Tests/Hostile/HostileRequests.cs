@@ -20,7 +20,7 @@ public static class HostileRequests
     private const string Url = "/survey/" + Slug;
     private const string Token = "__RequestVerificationToken";
 
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
     private static readonly string FreeTextKey = Questionnaire.FreeText.Key;
     private static readonly string FirstKey = Questionnaire.Statements.ElementAt(0).Key;
 

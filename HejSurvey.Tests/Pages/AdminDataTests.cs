@@ -12,7 +12,7 @@ namespace HejSurvey.Tests.Pages;
 
 public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
     private static readonly string[] Keys = [.. Questionnaire.ChoiceKeys];
 
     /// <summary>Three respondents with different answers and free texts, stored through the survey form.</summary>

@@ -3,6 +3,7 @@ using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
+using HejSurvey.Web.Survey;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +41,27 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
         var page = await browser.GetPageAsync("/admin/rounds/rounds-hej-2027");
         Assert.Equal("Utkast", page.QuerySelector("#state")!.TextContent);
         Assert.Contains("skapad som utkast", page.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_shipped_questionnaire_version_is_stored_once_and_a_new_round_is_offered_the_newest()
+    {
+        var browser = await site.SignedInAsync("rounds-versions");
+
+        // A second start finds every shipped version stored already and stores none again.
+        await site.Services.MigrateSurveyDatabaseAsync();
+        var page = await browser.GetPageAsync("/admin/rounds/new");
+
+        var newest = ShippedQuestionnaires.Newest;
+        var offered = page.QuerySelectorAll("#Input_QuestionnaireId option").Select(o => o.TextContent).ToList();
+        Assert.Equal($"{newest.Key} v{newest.Version}", page.QuerySelector("#Input_QuestionnaireId option[selected]")?.TextContent);
+        Assert.Contains($"{newest.Key} v{ShippedQuestionnaires.First.Version}", offered);
+        await using var db = site.Db();
+        var stored = await db.Questionnaires.AsNoTracking().Select(q => new { q.Key, q.Version, q.Definition }).ToListAsync();
+        foreach (var (json, definition) in QuestionnaireDefinition.Embedded())
+        {
+            Assert.Equal(json, Assert.Single(stored, q => q.Key == definition.Key && q.Version == definition.Version).Definition);
+        }
     }
 
     [Fact]

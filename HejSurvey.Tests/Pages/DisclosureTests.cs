@@ -26,7 +26,7 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
     private const int K = 3;
     private const string Slug = "disclosure";
 
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     private readonly SiteFactory site = Site();
 

@@ -21,11 +21,11 @@ public sealed class LabelledDownloadTests(AdminSiteFactory site) : IClassFixture
         var english = await browser.GetStringAsync("/admin/rounds/labels-language/responses.sps?culture=en");
         var script = await browser.GetStringAsync("/admin/rounds/labels-language/responses.R?culture=en");
 
-        Assert.Contains("enkäten hej-digitalt version 1", swedish, StringComparison.Ordinal);
+        Assert.Contains("enkäten hej-digitalt version 2", swedish, StringComparison.Ordinal);
         Assert.Contains("\"Tar helt avstånd\"", swedish, StringComparison.Ordinal);
         Assert.Contains("/FILE=\"labels-language-responses.csv\"", swedish, StringComparison.Ordinal);
-        Assert.Contains("questionnaire hej-digitalt version 1", english, StringComparison.Ordinal);
-        Assert.Contains("\"Strongly disagree\"", english, StringComparison.Ordinal);
+        Assert.Contains("questionnaire hej-digitalt version 2", english, StringComparison.Ordinal);
+        Assert.Contains("\"Completely disagree\"", english, StringComparison.Ordinal);
         Assert.Contains("MISSING VALUES lead_drive ", english, StringComparison.Ordinal);
         Assert.Contains("ordered = TRUE", script, StringComparison.Ordinal);
         // Letters outside ASCII as escapes, so that R reads them right in any locale.

@@ -57,7 +57,7 @@ public sealed class MethodPageTests(SiteFactory site) : IClassFixture<SiteFactor
             Assert.Contains(culture == "en" ? background.Text.En : background.Text.Sv, text, StringComparison.Ordinal);
         }
         Assert.All(ResultsSite.Questionnaire.Scale, s => Assert.Contains($"{s.Value} = {(culture == "en" ? s.Text.En : s.Text.Sv)}", text, StringComparison.Ordinal));
-        Assert.Contains(culture == "en" ? "version 1 of the questionnaire" : "version 1 av enkäten", text, StringComparison.Ordinal);
+        Assert.Contains(culture == "en" ? "version 2 of the questionnaire" : "version 2 av enkäten", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
             }
         }
 
-        var labels = new Dictionary<string, string> { ["all"] = "All respondents", ["1"] = "Top management", ["2"] = "Manager", ["3"] = "Specialist or IT", ["4"] = "Other staff" };
+        var labels = new Dictionary<string, string> { ["all"] = "All respondents", ["1"] = "Top management", ["2"] = "Manager", ["3"] = "Specialist or IT staff", ["4"] = "Other staff" };
         var apiGroups = api.GetProperty("groups").EnumerateArray().ToList();
         foreach (var row in csv.Where(r => r["kind"] == "statement" && r["breakdown"] is "all" or "role"))
         {
@@ -197,7 +197,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
             Assert.Equal(["all", "orgtype", "role", "size"], byName["breakdown"].GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetString()));
             Assert.Contains(byName["group_code"].GetProperty("categories").EnumerateArray(), c => c.GetProperty("value").GetString() == "role-2" && c.GetProperty("label").GetString() == "What is your role?: Manager");
             Assert.False(byName["statement"].GetProperty("categoriesOrdered").GetBoolean());
-            Assert.Contains("Strongly agree", byName["count_5"].GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Contains("Completely agree", byName["count_5"].GetProperty("description").GetString(), StringComparison.Ordinal);
             foreach (var figure in new[] { "n", "agree_share", "mean", "index", "group_size" })
             {
                 var missing = byName[figure].GetProperty("missingValues")[0];

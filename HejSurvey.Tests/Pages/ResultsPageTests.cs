@@ -205,13 +205,13 @@ public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFacto
         // theme and the theme's other statements in that group, never a zero.
         foreach (var statement in new[] { "lead_drive", "lead_goals" })
         {
-            var cell = Row(page, statement, "Specialist eller IT").QuerySelector("td")!;
+            var cell = Row(page, statement, "Specialist eller IT-personal").QuerySelector("td")!;
             Assert.Equal("true", cell.GetAttribute("data-suppressed"));
             Assert.Equal("Dold för att skydda enskilda svar", cell.TextContent.Trim());
         }
-        var shown = Row(page, "user_needs", "Specialist eller IT");
+        var shown = Row(page, "user_needs", "Specialist eller IT-personal");
         Assert.Equal("5", Figure(shown, "n"));
-        Assert.Equal("0", Figure(Row(page, "user_needs", "Specialist eller IT", "distribution"), "dont-know"));
+        Assert.Equal("0", Figure(Row(page, "user_needs", "Specialist eller IT-personal", "distribution"), "dont-know"));
         // The chart carries only the groups that are shown.
         var data = page.QuerySelector("script#user_needs-data")!.TextContent;
         Assert.Contains("Specialist eller IT", data, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ namespace HejSurvey.Tests.Pages;
 /// <summary>Arranging results: answers stored through the real response writer, then the round closed and published.</summary>
 internal static class ResultsSite
 {
-    public static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    public static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     /// <summary>A complete answer: every statement <paramref name="statements"/>, background as given.</summary>
     public static Dictionary<string, int> Answer(int statements = 3, int orgtype = 1, int role = 1, int size = 1)

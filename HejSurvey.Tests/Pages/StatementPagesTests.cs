@@ -25,7 +25,8 @@ public sealed class StatementPagesTests : IClassFixture<StatementPagesTests.Cont
         var page = await _site.Browser().GetPageAsync($"/accessibility{query}");
         var text = page.Body!.TextContent;
 
-        Assert.Equal(heading, page.QuerySelector("h1")!.TextContent);
+        // A soft hyphen lets the long Swedish word break on a phone.
+        Assert.Equal(heading, page.QuerySelector("h1")!.TextContent.Replace("\u00AD", "", StringComparison.Ordinal));
         Assert.Contains(status, text, StringComparison.Ordinal);
         Assert.Contains("WCAG 2.1", text, StringComparison.Ordinal);
         Assert.Contains("EN 301 549", text, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ namespace HejSurvey.Tests.Pages;
 /// <summary>The respondent's journey through the real site and a real SQLite file.</summary>
 public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFactory>
 {
-    internal static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    internal static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     /// <summary>A complete answer: every statement 1–5 or "don't know" in turn, each background question its first option.</summary>
     internal static Dictionary<string, string> CompleteAnswers()
@@ -286,7 +286,8 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
         using var response = await browser.PostFormAsync($"/survey/{round.Slug}?culture=en", HtmlForm.HiddenFields(form));
 
         var page = await HtmlForm.ParseAsync(response);
-        Assert.StartsWith("Choose an answer to the statement", page.QuerySelector(".error-summary li")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("Choose an answer to statement 1", page.QuerySelector(".error-summary li")!.TextContent.Trim());
+        Assert.Equal("Error: Choose an answer", page.QuerySelector("#lead_drive-error")!.TextContent.Trim());
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed partial class AdminUnitTests
     [Fact]
     public void The_export_columns_follow_the_questionnaire_and_the_codebook_covers_each_once()
     {
-        var questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+        var questionnaire = ShippedQuestionnaires.Newest;
 
         var columns = ResponseExport.Columns(questionnaire);
         var codebook = ResponseExport.Codebook(questionnaire).ToList();

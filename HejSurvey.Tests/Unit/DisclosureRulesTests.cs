@@ -7,7 +7,7 @@ namespace HejSurvey.Tests.Unit;
 /// <summary>The per-cell minimum and the live-version rule on known tallies (no site): which cells are hidden and why.</summary>
 public sealed class DisclosureRulesTests
 {
-    private static readonly QuestionnaireDefinition Questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     private static readonly PublishedRound Round = new(1, "cells", "Celler", "Cells", 1, RoundState.Closed, null, null, 0);
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HejSurvey.Web.Survey;
 
 namespace HejSurvey.Tests.Unit;
@@ -91,5 +92,32 @@ public sealed class QuestionnaireDefinitionTests
         Assert.All(q.Background, b => Assert.Equal(b.Options.Count, b.Options.Select(o => o.Value).Distinct().Count()));
         Assert.All(q.Background, b => Assert.DoesNotContain(b.Options, o => o.Value == QuestionnaireDefinition.DontKnowValue));
         Assert.Equal(2000, q.FreeText.MaxLength);
+    }
+
+    [Fact]
+    public void The_newest_version_keeps_the_statement_keys_and_the_first_keeps_the_texts_its_rounds_were_asked()
+    {
+        var first = ShippedQuestionnaires.First;
+        var newest = ShippedQuestionnaires.Newest;
+
+        Assert.True(newest.Version > first.Version, "Only one questionnaire version is shipped.");
+        Assert.Equal(first.Statements.Select(s => s.Key), newest.Statements.Select(s => s.Key));
+        Assert.Equal(first.ChoiceKeys, newest.ChoiceKeys);
+        Assert.Equal("Strongly disagree", first.Scale[0].Text.En);
+        Assert.Equal("Our managers are secure leading in uncertain terrain.", first.Statements.Single(s => s.Key == "lead_uncertainty").Text.En);
+    }
+
+    [Fact]
+    public void In_the_newest_version_each_step_of_the_scale_says_the_same_in_Swedish_and_English()
+    {
+        // A Swedish word of the scale and the English one it is translated with; a step has the one exactly when it has the other.
+        (string Sv, string En)[] words = [("avstånd", "disagree"), ("instämmer", "agree"), ("helt", "completely"), ("delvis", "partly"), ("varken", "neither")];
+        static bool Has(string text, string word) => Regex.IsMatch(text, $@"\b{word}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        var scale = ShippedQuestionnaires.Newest.Scale;
+        Assert.All(scale, step => Assert.All(words, pair => Assert.True(
+            Has(step.Text.Sv, pair.Sv) == Has(step.Text.En, pair.En),
+            $"Step {step.Value}: \"{step.Text.Sv}\" and \"{step.Text.En}\" differ in \"{pair.Sv}\"/\"{pair.En}\".")));
+        Assert.All(scale, step => Assert.Contains(words, pair => Has(step.Text.Sv, pair.Sv)));
     }
 }

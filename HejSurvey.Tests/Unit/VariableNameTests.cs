@@ -45,7 +45,7 @@ public sealed partial class VariableNameTests
     [Fact]
     public void The_shipped_questionnaire_keeps_its_keys_as_names()
     {
-        var questionnaire = QuestionnaireDefinition.Embedded().Single().Definition;
+        var questionnaire = ShippedQuestionnaires.Newest;
 
         Assert.Equal(ResponseExport.Columns(questionnaire), VariableNames.Of(questionnaire));
     }

@@ -92,7 +92,10 @@ public sealed record RoundResults(
     /// </summary>
     public static async Task<IReadOnlyList<PublishedRound>> PublishedAsync(SurveyDb db, int liveStep, CancellationToken cancellationToken)
     {
-        var rounds = await db.Rounds.AsNoTracking().Where(r => r.IsPublished).OrderByDescending(r => r.OpenedAt).ToListAsync(cancellationToken);
+        // Newest first by when the answers were collected: a round still open, then by close, then by opening.
+        var rounds = await db.Rounds.AsNoTracking().Where(r => r.IsPublished)
+            .OrderByDescending(r => r.ClosedAt == null).ThenByDescending(r => r.ClosedAt).ThenByDescending(r => r.OpenedAt)
+            .ToListAsync(cancellationToken);
         var shown = await LastVersionsAsync(db, cancellationToken);
         return [.. rounds.Where(r => r.ResultsVisible).Select(r => Shown(r, shown, liveStep))];
     }

@@ -18,8 +18,8 @@ public sealed class SurveyForm
     public Dictionary<string, int> Answers { get; } = [];
     public string? FreeText { get; set; }
 
-    /// <summary>Field key → message, in the order of the questionnaire.</summary>
-    public Dictionary<string, string> Errors { get; } = [];
+    /// <summary>Field key → what is wrong with it, in the order of the questionnaire.</summary>
+    public Dictionary<string, FieldError> Errors { get; } = [];
 
     public bool IsComplete => Errors.Count == 0;
 
@@ -46,35 +46,44 @@ public sealed class SurveyForm
         }
         var input = new SurveyForm { IdempotencyKey = idempotencyKey };
 
+        // Messages name a question by its number on the form (statements, then background questions, then the free
+        // text), not by its text: the question stands just above its message, and a summary repeating every text
+        // filled a phone's screen several times over.
+        var number = 0;
         foreach (var statement in questionnaire.Statements)
         {
+            number++;
             if (!input.ReadChoice(form, statement.Key, value => value == QuestionnaireDefinition.DontKnowValue || questionnaire.Scale.Any(o => o.Value == value)))
             {
                 return null;
             }
             if (!input.Answers.ContainsKey(statement.Key))
             {
-                input.Errors[statement.Key] = text["Välj ett svar på påståendet ”{0}”.", statement.Text.Current];
+                input.Errors[statement.Key] = new(text["Välj ett svar på påstående {0}", number], text["Välj ett svar"]);
             }
         }
         foreach (var question in questionnaire.Background)
         {
+            number++;
             if (!input.ReadChoice(form, question.Key, value => question.Options.Any(o => o.Value == value)))
             {
                 return null;
             }
             if (!input.Answers.ContainsKey(question.Key))
             {
-                input.Errors[question.Key] = text["Välj ett svar på frågan ”{0}”.", question.Text.Current];
+                input.Errors[question.Key] = new(text["Välj ett svar på fråga {0}", number], text["Välj ett svar"]);
             }
         }
 
+        number++;
         var freeText = Clean(form[questionnaire.FreeText.Key].ToString());
         input.FreeText = freeText.Length == 0 ? null : freeText;
         if (freeText.Length > questionnaire.FreeText.MaxLength)
         {
-            input.Errors[questionnaire.FreeText.Key] = text["Svaret får vara högst {0} tecken långt, nu är det {1}.",
-                questionnaire.FreeText.MaxLength.ToString("N0", CultureInfo.CurrentCulture), freeText.Length.ToString("N0", CultureInfo.CurrentCulture)];
+            var most = questionnaire.FreeText.MaxLength.ToString("N0", CultureInfo.CurrentCulture);
+            input.Errors[questionnaire.FreeText.Key] = new(
+                text["Svaret på fråga {0} får vara högst {1} tecken", number, most],
+                text["Skriv högst {0} tecken – nu är det {1}", most, freeText.Length.ToString("N0", CultureInfo.CurrentCulture)]);
         }
         return input;
     }
@@ -101,3 +110,6 @@ public sealed class SurveyForm
             .Where(c => c == '\n' || c == '\t' || !char.IsControl(c))
             .ToArray()).Trim();
 }
+
+/// <summary>A field's error: a line in the summary that says which question, and the shorter message beside the field.</summary>
+public sealed record FieldError(string Summary, string Message);

@@ -29,9 +29,11 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
     public DateTime? PublishedAt => Results.Round.State == RoundState.Closed ? Results.Round.ClosedAt : null;
 
     /// <summary>The round's responses and period in one sentence.</summary>
-    public string PeriodLine()
+    public string PeriodLine() => PeriodOf(Results.Round, text);
+
+    /// <summary>A round's responses and period in one sentence, as the results page and the list of results say it.</summary>
+    public static string PeriodOf(PublishedRound round, IStringLocalizer<Text> text)
     {
-        var round = Results.Round;
         var responses = ResultFormat.Count(round.Responses);
         static string Date(DateTime? at) => at?.ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture) ?? "";
         return round.State == RoundState.Closed
