@@ -5,20 +5,41 @@
   'use strict';
 
   // A table region is a keyboard stop (tabindex="0" in the markup) so that a table wider than the screen can be
-  // scrolled without a mouse. Where the table fits there is nothing to scroll, so it leaves the tab order.
-  function keyboardScroll() {
-    document.querySelectorAll('.table-scroll[role="region"]').forEach(function (region) {
-      if (region.scrollWidth > region.clientWidth) {
-        region.setAttribute('tabindex', '0');
-      } else if (region !== document.activeElement) {
-        region.removeAttribute('tabindex');
-      }
-    });
+  // scrolled without a mouse. Where the table fits there is nothing to scroll, so it leaves the tab order. Measuring
+  // a table lays it out, so each region is measured when it comes near the screen rather than all of them at load.
+  function keyboardScroll(region) {
+    if (region.scrollWidth > region.clientWidth) {
+      region.setAttribute('tabindex', '0');
+    } else if (region !== document.activeElement) {
+      region.removeAttribute('tabindex');
+    }
   }
-  keyboardScroll();
-  window.addEventListener('resize', keyboardScroll);
+  var regions = document.querySelectorAll('.table-scroll[role="region"]');
+  var measured = [];
+  function whenNear(elements, act) {
+    if (!('IntersectionObserver' in window)) {
+      elements.forEach(act);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          act(entry.target);
+        }
+      });
+    }, { rootMargin: '100px 0px' });
+    elements.forEach(function (element) { observer.observe(element); });
+  }
+  whenNear(regions, function (region) {
+    measured.push(region);
+    keyboardScroll(region);
+  });
+  window.addEventListener('resize', function () { measured.forEach(keyboardScroll); });
   document.querySelectorAll('details.distribution').forEach(function (details) {
-    details.addEventListener('toggle', keyboardScroll);
+    details.addEventListener('toggle', function () {
+      details.querySelectorAll('.table-scroll[role="region"]').forEach(keyboardScroll);
+    });
   });
 
   if (typeof window.Chart === 'undefined') {
@@ -43,7 +64,6 @@
   var scaleColours = ['#8f4400', '#c4620a', '#767676', '#7866b0', '#4a2180'];
   var scaleText = ['#ffffff', '#000000', '#ffffff', '#ffffff', '#ffffff'];
   var seriesColours = ['#0072b2', '#a35a00', '#007a5a', '#b24a8c', '#000000', '#5a4a9e', '#c24d00', '#6b6b6b'];
-  var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function number(value) {
     return value.toLocaleString(language, { maximumFractionDigits: 1 });
@@ -213,7 +233,7 @@
     return {
       indexAxis: 'y',
       maintainAspectRatio: false,
-      animation: reduceMotion ? false : undefined,
+      animation: false,
       layout: { padding: { right: 48 } },
       scales: scales,
       plugins: { legend: legend, tooltip: { enabled: true } }
@@ -290,7 +310,7 @@
         },
         options: {
           maintainAspectRatio: false,
-          animation: reduceMotion ? false : undefined,
+          animation: false,
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
           plugins: { legend: { display: false } }
         }
@@ -305,7 +325,7 @@
     return source ? JSON.parse(source.textContent) : null;
   }
 
-  function draw(canvas, animate) {
+  function draw(canvas) {
     if (canvas.chart) {
       return;
     }
@@ -317,31 +337,20 @@
     if (made.height) {
       canvas.parentNode.style.height = made.height + 'rem';
     }
-    if (!animate) {
-      made.config.options.animation = false;
-    }
     made.config.plugins = [errorBars, valueLabels];
     canvas.chart = new window.Chart(canvas, made.config);
   }
 
+  // Each chart is drawn in a task of its own when it comes into view, without animation, so that no drawing holds up
+  // the page for long (what Lighthouse counts as blocking time) and a chart below the screen costs nothing until seen.
   var charts = document.querySelectorAll('canvas[data-chart]');
-  if ('IntersectionObserver' in window) {
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          draw(entry.target, true);
-        }
-      });
-    }, { rootMargin: '200px 0px' });
-    charts.forEach(function (canvas) { observer.observe(canvas); });
-  } else {
-    charts.forEach(function (canvas) { draw(canvas, true); });
-  }
+  whenNear(charts, function (canvas) {
+    setTimeout(function () { draw(canvas); }, 0);
+  });
 
   // Print: every chart drawn at once and every distribution open, so the report is complete.
   window.addEventListener('beforeprint', function () {
-    charts.forEach(function (canvas) { draw(canvas, false); });
+    charts.forEach(function (canvas) { draw(canvas); });
     document.querySelectorAll('details.distribution').forEach(function (details) { details.open = true; });
   });
 
@@ -373,7 +382,6 @@
     holder.appendChild(target);
     document.body.appendChild(holder);
     var config = made.config;
-    config.options.animation = false;
     config.options.responsive = true;
     config.options.devicePixelRatio = 2;
     config.options.layout.padding = { top: 8, right: 48, bottom: 28, left: 8 };
