@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b0ac7e52-36b2-46e1-a985-47eac0e570f1"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("be772e18-2693-449e-a65b-003e0a7361e9"), entityTypeCount: 11)
         {
         }
 

@@ -274,6 +274,9 @@ namespace HejSurvey.Web.Data.Migrations
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("QuestionnaireId")
                         .HasColumnType("INTEGER");
 
@@ -287,6 +290,14 @@ namespace HejSurvey.Web.Data.Migrations
 
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SummaryEn")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SummarySv")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TitleEn")
                         .IsRequired()

@@ -22,7 +22,7 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
 /// submission racing with a close is either stored before it or refused after it.
 /// </summary>
-public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
+public sealed partial class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
 {
     /// <summary>The live-results policy in force, stated beside the switch.</summary>
     public SurveyOptions Options => options.Value;
@@ -96,13 +96,20 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
             cancellationToken);
     }
 
-    public Task<IActionResult> OnPostPublishAsync(string slug, CancellationToken cancellationToken) =>
-        ChangeAsync(slug, AuditAction.ResultsPublished, null,
+    /// <summary>
+    /// Publishes the results. The first publication's time is stored and kept: withdrawing and publishing again
+    /// does not move the date that citations and link previews carry.
+    /// </summary>
+    public Task<IActionResult> OnPostPublishAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        return ChangeAsync(slug, AuditAction.ResultsPublished, null,
             r => r.State != RoundState.Draft && !r.IsPublished,
-            s => s.SetProperty(r => r.IsPublished, true),
+            s => s.SetProperty(r => r.IsPublished, true).SetProperty(r => r.PublishedAt, r => r.PublishedAt ?? now),
             text["Resultaten är publicerade. De syns för alla när omgången är stängd, eller redan nu om resultat under pågående omgång är påslaget."],
             text["Resultaten kunde inte publiceras: de är redan publicerade, eller så har omgången inte öppnats."],
             cancellationToken);
+    }
 
     public Task<IActionResult> OnPostUnpublishAsync(string slug, CancellationToken cancellationToken) =>
         ChangeAsync(slug, AuditAction.ResultsUnpublished, null,
@@ -166,6 +173,10 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
         Round = round;
         Questionnaire = $"{round.Questionnaire!.Key} v{round.Questionnaire.Version}";
         ClosesAt = round.ClosesAt is { } closes ? SwedishTime.FromUtc(closes) : null;
+        if (SummaryErrors.Count == 0)
+        {
+            Summary = new SummaryInput { Sv = round.SummarySv, En = round.SummaryEn };
+        }
         Days = await db.Responses.AsNoTracking()
             .Where(r => r.RoundId == round.Id)
             .GroupBy(r => r.SubmittedOn)
