@@ -110,6 +110,40 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
     }
 
     [Fact]
+    public async Task A_breakdown_with_a_comparison_draws_a_small_chart_per_group_and_its_image_holds_them_all()
+    {
+        var rounds = await browser.SharedResultsAsync();
+        await using var tab = await browser.OpenAsync(Wide);
+        var page = tab.Page;
+        await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}?by=role&compare={rounds.LastYear.Slug}", "sv");
+        await tab.WaitForChartsAsync();
+
+        // Everyone and the four roles, each in both rounds: ten lines, more than the eight colours.
+        var panels = page.Locator("figure#themes .small-multiples canvas[data-chart]");
+        var groups = await page.Locator("figure#themes .multiple-title").AllTextContentsAsync();
+        Assert.Equal(await panels.CountAsync(), groups.Count);
+        Assert.True(groups.Count >= 2, $"{groups.Count} small charts");
+        Assert.Equal("Alla svarande", groups[0]);
+        // Each small chart holds its group in this round and in the compared one, and no chart on the page holds more
+        // lines than there are colours.
+        var lines = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('figure#themes .small-multiples canvas')].map(c => window.Chart.getChart(c).data.datasets.length)");
+        Assert.All(lines, n => Assert.Equal(2, n));
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('canvas[data-chart]')].every(c => { const chart = window.Chart.getChart(c); return !chart || chart.config.type !== 'bar' || chart.data.datasets.length <= 8 || chart.options.scales.x.stacked; })"));
+        // The table keeps every line.
+        Assert.Equal(2 * groups.Count, await page.Locator("figure#themes tbody tr").CountAsync());
+
+        var card = page.Locator("figure#themes");
+        var (name, png) = await tab.DownloadAsync(() => card.Locator("button[data-download=png]").ClickAsync());
+        Assert.Equal($"{rounds.ThisYear.Slug}-themes.png", name);
+        Assert.Equal($"Källa: Omgång {rounds.ThisYear.Slug}, Hej digitalt, CC BY 4.0", await card.Locator(".chart-tools").GetAttributeAsync("data-exported-source"));
+        AssertDrawnImage(png, "themes");
+        // Kept with the screenshots, for a look at the small multiples as downloaded and as on the page.
+        await File.WriteAllBytesAsync(Path.Combine(BrowserSite.ScreenshotFolder, "small-multiples-download.png"), png);
+        await card.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSite.ScreenshotFolder, "small-multiples-wide.png") });
+        await tab.AssertAccessibleAsync();
+    }
+
+    [Fact]
     public async Task The_embed_page_can_be_framed_by_another_site_and_no_other_page_can()
     {
         var rounds = await browser.SharedResultsAsync();

@@ -188,6 +188,7 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
         {
             FullLabel = g.FullLabel,
             Compared = g.Results != Results,
+            Group = g.Group,
             Changes = g.Results == Results && Compared is not null && !g.Figures.Suppressed && Counterpart(g.Option) is { Suppressed: false } then
                 ? ThemeChanges(g.Figures, then)
                 : null,

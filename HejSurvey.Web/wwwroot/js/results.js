@@ -370,8 +370,7 @@
   }
 
   // The chart again, on a canvas of its own at twice the pixels, with title, subtitle and source burnt in.
-  function png(canvas, id, tools) {
-    var data = dataOf(canvas);
+  function png(data, id, tools, canvas) {
     var made = kinds[data.kind](canvas, data);
     var width = 800;
     var holder = document.createElement('div');
@@ -407,8 +406,7 @@
   }
 
   // Just this chart's numbers, one row per bar, in the units the chart shows; UTF-8 with a byte order mark for Excel.
-  function csv(canvas, id, tools) {
-    var data = dataOf(canvas);
+  function csv(data, id, tools) {
     var header = [tools.getAttribute('data-csv-label')];
     data.series.forEach(function (series) {
       header.push(series.label);
@@ -433,14 +431,100 @@
     save(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), fileName(id, 'csv'));
   }
 
+  // Small multiples as one image: each group's chart drawn again at 2× side by side, two to a row, under the whole
+  // chart's title and subtitle and above its source line, on white.
+  function pngMultiples(data, id, tools, panels) {
+    var columns = 2;
+    var gap = 16;
+    var width = 800;
+    var panelWidth = (width - (gap * (columns + 1))) / columns;
+    var rem = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+    var drawn = [];
+    panels.forEach(function (panel) {
+      var panelData = dataOf(panel);
+      var made = kinds[panelData.kind](panel, panelData);
+      var holder = document.createElement('div');
+      holder.setAttribute('aria-hidden', 'true');
+      holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:' + panelWidth + 'px;height:' + ((made.height + 2) * rem) + 'px';
+      var target = document.createElement('canvas');
+      holder.appendChild(target);
+      document.body.appendChild(holder);
+      var config = made.config;
+      config.options.responsive = true;
+      config.options.devicePixelRatio = 2;
+      config.options.plugins.title = { display: true, text: panelData.group, align: 'start', font: { size: 16, weight: '600' }, color: ink };
+      config.options.plugins.frame = {};
+      config.plugins = [frame, errorBars, valueLabels];
+      drawn.push({ chart: new window.Chart(target, config), canvas: target, holder: holder });
+    });
+    var scale = 2;
+    var titleLines = wrap(data.title, 70);
+    var subtitleLines = wrap(data.subtitle, 95);
+    var top = 8 + (titleLines.length * 24) + (subtitleLines.length * 20) + 12;
+    var rows = Math.ceil(drawn.length / columns);
+    var rowHeights = [];
+    drawn.forEach(function (d, i) {
+      var row = Math.floor(i / columns);
+      rowHeights[row] = Math.max(rowHeights[row] || 0, d.canvas.height / scale);
+    });
+    var height = top + rowHeights.reduce(function (a, b) { return a + b + gap; }, 0) + 28;
+    var target = document.createElement('canvas');
+    target.width = width * scale;
+    target.height = Math.ceil(height * scale);
+    var context = target.getContext('2d');
+    context.scale(scale, scale);
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    context.textAlign = 'left';
+    context.textBaseline = 'top';
+    context.fillStyle = ink;
+    context.font = '600 18px ' + fontFamily;
+    var y = 8;
+    titleLines.forEach(function (line) { context.fillText(line, 8, y); y += 24; });
+    context.fillStyle = '#4a4a4a';
+    context.font = fontSize + 'px ' + fontFamily;
+    subtitleLines.forEach(function (line) { context.fillText(line, 8, y); y += 20; });
+    y = top;
+    for (var row = 0; row < rows; row++) {
+      for (var column = 0; column < columns; column++) {
+        var d = drawn[(row * columns) + column];
+        if (d) {
+          context.drawImage(d.canvas, gap + (column * (panelWidth + gap)), y, d.canvas.width / scale, d.canvas.height / scale);
+        }
+      }
+      y += rowHeights[row] + gap;
+    }
+    context.fillStyle = '#4a4a4a';
+    context.font = (fontSize - 1) + 'px ' + fontFamily;
+    context.textBaseline = 'bottom';
+    context.fillText(data.source, 8, height - 6);
+    drawn.forEach(function (d) { d.chart.destroy(); d.holder.remove(); });
+    tools.setAttribute('data-exported-source', data.source);
+    tools.setAttribute('data-exported-size', target.width + 'x' + target.height);
+    target.toBlob(function (blob) { save(blob, fileName(id, 'png')); }, 'image/png');
+  }
+
   document.querySelectorAll('.chart-tools[data-downloads]').forEach(function (tools) {
     var id = tools.getAttribute('data-downloads');
+    var source = document.getElementById(id + '-data');
     var canvas = document.querySelector('canvas[data-chart="' + id + '-data"]');
-    if (!canvas) {
+    var panels = tools.parentNode.querySelectorAll('.small-multiples canvas[data-chart]');
+    if (!source || (!canvas && panels.length === 0)) {
       return;
     }
+    function image() {
+      var data = JSON.parse(source.textContent);
+      if (canvas) {
+        png(data, id, tools, canvas);
+      } else {
+        pngMultiples(data, id, tools, panels);
+      }
+    }
+    function figures() {
+      csv(JSON.parse(source.textContent), id, tools);
+    }
     // The buttons' words come from the page, in its language.
-    [['png', tools.getAttribute('data-png'), png], ['csv', tools.getAttribute('data-csv'), csv]].forEach(function (tool) {
+    [['png', tools.getAttribute('data-png'), image], ['csv', tools.getAttribute('data-csv'), figures]].forEach(function (tool) {
       var item = document.createElement('li');
       item.className = 'chart-download';
       var button = document.createElement('button');
@@ -448,7 +532,7 @@
       button.className = 'link-button';
       button.setAttribute('data-download', tool[0]);
       button.textContent = tool[1];
-      button.addEventListener('click', function () { tool[2](canvas, id, tools); });
+      button.addEventListener('click', tool[2]);
       item.appendChild(button);
       tools.appendChild(item);
     });
