@@ -94,6 +94,7 @@ public class SiteFactory : WebApplicationFactory<Program>
             ClosedAt = state == RoundState.Closed ? DateTime.UtcNow : null,
             ClosesAt = closesAt,
             IsPublished = published,
+            PublishedAt = published ? DateTime.UtcNow : null,
             LiveResults = live,
         };
         db.Rounds.Add(round);

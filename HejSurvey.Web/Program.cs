@@ -15,6 +15,7 @@ builder.AddSiteContact();
 builder.AddPublicOrigin();
 builder.AddRequestLimits();
 builder.AddResults();
+builder.AddResultsCompression();
 builder.AddAdmin();
 builder.AddSurveyHealth();
 builder.AddRateLimits();
@@ -40,6 +41,7 @@ app.UseRequestLocalization(); // before the error pages, so that they answer in 
 app.UseExceptionHandler("/error/500");
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseRequestLimits();
+app.UseResultsCompression();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();

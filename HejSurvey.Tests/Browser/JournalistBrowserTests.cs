@@ -96,6 +96,7 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
             Assert.Equal(1600, pixelWidth);
             Assert.Equal($"{pixelWidth}x{pixelHeight}", await card.Locator(".chart-tools").GetAttributeAsync("data-exported-size"));
             Assert.Equal($"Källa: Omgång {rounds.ThisYear.Slug}, Hej digitalt, CC BY 4.0", await card.Locator(".chart-tools").GetAttributeAsync("data-exported-source"));
+            AssertDrawnImage(png, id);
 
             var (csvName, csvBytes) = await tab.DownloadAsync(() => card.Locator("button[data-download=csv]").ClickAsync());
             Assert.Equal($"{rounds.ThisYear.Slug}-{id}.csv", csvName);
@@ -107,6 +108,40 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
             Assert.Equal(labels.Count + 1, lines.Length);
             Assert.All(labels, label => Assert.Contains(lines, line => line.StartsWith(label.Contains(',', StringComparison.Ordinal) ? $"\"{label}\"" : label, StringComparison.Ordinal)));
         }
+    }
+
+    [Fact]
+    public async Task A_breakdown_with_a_comparison_draws_a_small_chart_per_group_and_its_image_holds_them_all()
+    {
+        var rounds = await browser.SharedResultsAsync();
+        await using var tab = await browser.OpenAsync(Wide);
+        var page = tab.Page;
+        await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}?by=role&compare={rounds.LastYear.Slug}", "sv");
+        await tab.WaitForChartsAsync();
+
+        // Everyone and the four roles, each in both rounds: ten lines, more than the eight colours.
+        var panels = page.Locator("figure#themes .small-multiples canvas[data-chart]");
+        var groups = await page.Locator("figure#themes .multiple-title").AllTextContentsAsync();
+        Assert.Equal(await panels.CountAsync(), groups.Count);
+        Assert.True(groups.Count >= 2, $"{groups.Count} small charts");
+        Assert.Equal("Alla svarande", groups[0]);
+        // Each small chart holds its group in this round and in the compared one, and no chart on the page holds more
+        // lines than there are colours.
+        var lines = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('figure#themes .small-multiples canvas')].map(c => window.Chart.getChart(c).data.datasets.length)");
+        Assert.All(lines, n => Assert.Equal(2, n));
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('canvas[data-chart]')].every(c => { const chart = window.Chart.getChart(c); return !chart || chart.config.type !== 'bar' || chart.data.datasets.length <= 8 || chart.options.scales.x.stacked; })"));
+        // The table keeps every line.
+        Assert.Equal(2 * groups.Count, await page.Locator("figure#themes tbody tr").CountAsync());
+
+        var card = page.Locator("figure#themes");
+        var (name, png) = await tab.DownloadAsync(() => card.Locator("button[data-download=png]").ClickAsync());
+        Assert.Equal($"{rounds.ThisYear.Slug}-themes.png", name);
+        Assert.Equal($"Källa: Omgång {rounds.ThisYear.Slug}, Hej digitalt, CC BY 4.0", await card.Locator(".chart-tools").GetAttributeAsync("data-exported-source"));
+        AssertDrawnImage(png, "themes");
+        // Kept with the screenshots, for a look at the small multiples as downloaded and as on the page.
+        await File.WriteAllBytesAsync(Path.Combine(BrowserSite.ScreenshotFolder, "small-multiples-download.png"), png);
+        await card.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSite.ScreenshotFolder, "small-multiples-wide.png") });
+        await tab.AssertAccessibleAsync();
     }
 
     [Fact]
@@ -199,6 +234,45 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>
+    /// The downloaded image itself, decoded: twice the 800 px chart, white where nothing is drawn (the corners), a
+    /// title in the top band, and the source line in the bottom band, where the export writes it in dark grey.
+    /// </summary>
+    private static void AssertDrawnImage(byte[] png, string id)
+    {
+        var image = StbImageSharp.ImageResult.FromMemory(png, StbImageSharp.ColorComponents.RedGreenBlueAlpha);
+        Assert.Equal(1600, image.Width);
+        Assert.True(image.Height >= 400, $"{id}: {image.Height} px high");
+        (byte R, byte G, byte B, byte A) Pixel(int x, int y)
+        {
+            var i = ((y * image.Width) + x) * 4;
+            return (image.Data[i], image.Data[i + 1], image.Data[i + 2], image.Data[i + 3]);
+        }
+        bool Dark(int x, int y) => Pixel(x, y) is var p && p.A == 255 && p.R < 128 && p.G < 128 && p.B < 128;
+        int DarkIn(int x0, int x1, int y0, int y1)
+        {
+            var count = 0;
+            for (var y = y0; y < y1; y++)
+            {
+                for (var x = x0; x < x1; x++)
+                {
+                    count += Dark(x, y) ? 1 : 0;
+                }
+            }
+            return count;
+        }
+
+        // An opaque white background, not a transparent one that a dark viewer would show black.
+        foreach (var (x, y) in new[] { (0, 0), (image.Width - 1, 0), (0, image.Height - 1), (image.Width - 1, image.Height - 1), (image.Width - 4, image.Height / 2) })
+        {
+            Assert.Equal(((byte)255, (byte)255, (byte)255, (byte)255), Pixel(x, y));
+        }
+        // The source line: text in the bottom 40 px (20 CSS px) at the left, where the chart itself draws nothing.
+        Assert.True(DarkIn(0, image.Width / 2, image.Height - 40, image.Height) > 200, $"{id}: no source line in the bottom band");
+        // The title above the chart.
+        Assert.True(DarkIn(0, image.Width, 0, 60) > 200, $"{id}: no title in the top band");
     }
 
     /// <summary>PDF text comes back without the spaces and line breaks of the layout: compare letters only.</summary>

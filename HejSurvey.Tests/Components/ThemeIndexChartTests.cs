@@ -58,4 +58,47 @@ public sealed class ThemeIndexChartTests : BunitContext
             "<tr><th scope=\"row\">Region</th><td colspan=\"3\" class=\"suppressed\" data-suppressed=\"true\">Dold för att skydda små grupper</td></tr>");
         Assert.Single(JsonDocument.Parse(chart.Find("script#themes-data").TextContent).RootElement.GetProperty("series").EnumerateArray());
     }
+
+    /// <summary>A group in this round and in the compared one, with the group's own name apart.</summary>
+    private static IEnumerable<ThemeSeries> Lines(int groups) =>
+        Enumerable.Range(0, groups).Select(g => new ThemeSeries($"2026 · Grupp {g}", Figures()) { Group = $"Grupp {g}" })
+            .Concat(Enumerable.Range(0, groups).Select(g => new ThemeSeries($"2025 · Grupp {g}", Figures()) { Group = $"Grupp {g}", Compared = true }));
+
+    [Fact]
+    public void More_lines_than_the_palette_has_colours_give_a_small_chart_per_group_and_the_same_table()
+    {
+        var chart = Render<ThemeIndexChart>(parameters => parameters
+            .Add(c => c.Themes, Questionnaire.Themes)
+            .Add(c => c.Rows, [.. Lines(5)]));
+
+        var panels = chart.FindAll(".small-multiples .multiple");
+        Assert.Equal(5, panels.Count);
+        for (var k = 0; k < panels.Count; k++)
+        {
+            Assert.Equal($"Grupp {k}", panels[k].QuerySelector(".multiple-title")!.TextContent);
+            var canvas = panels[k].QuerySelector("canvas")!;
+            Assert.Equal(("img", $"themes-{k}-data"), (canvas.GetAttribute("role"), canvas.GetAttribute("data-chart")));
+            Assert.Contains($"2025 · Grupp {k}: Ledarskap 60", canvas.GetAttribute("aria-label"), StringComparison.Ordinal);
+            var data = JsonDocument.Parse(chart.Find($"script#themes-{k}-data").TextContent).RootElement;
+            Assert.Equal([($"2026 · Grupp {k}", false), ($"2025 · Grupp {k}", true)],
+                data.GetProperty("series").EnumerateArray().Select(s => (s.GetProperty("label").GetString(), s.GetProperty("compared").GetBoolean())));
+        }
+        // The whole chart's figures stay for the downloads; the table holds every line as before.
+        var whole = JsonDocument.Parse(chart.Find("script#themes-data").TextContent).RootElement;
+        Assert.True(whole.GetProperty("multiples").GetBoolean());
+        Assert.Equal(10, whole.GetProperty("series").GetArrayLength());
+        Assert.Equal(10, chart.FindAll("tbody tr").Count);
+    }
+
+    [Fact]
+    public void Lines_the_palette_can_hold_share_one_chart()
+    {
+        var chart = Render<ThemeIndexChart>(parameters => parameters
+            .Add(c => c.Themes, Questionnaire.Themes)
+            .Add(c => c.Rows, [.. Lines(4)]));
+
+        Assert.Empty(chart.FindAll(".small-multiples"));
+        Assert.Equal("themes-data", chart.Find("canvas").GetAttribute("data-chart"));
+        Assert.Equal(8, JsonDocument.Parse(chart.Find("script#themes-data").TextContent).RootElement.GetProperty("series").GetArrayLength());
+    }
 }

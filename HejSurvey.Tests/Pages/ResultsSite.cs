@@ -33,10 +33,12 @@ internal static class ResultsSite
 
     public static async Task SetAsync(this SiteFactory site, Round round, RoundState state, bool published, bool live = false)
     {
+        var now = DateTime.UtcNow;
         await using var db = site.Db();
         await db.Rounds.Where(r => r.Id == round.Id).ExecuteUpdateAsync(set => set
             .SetProperty(r => r.State, state)
             .SetProperty(r => r.IsPublished, published)
+            .SetProperty(r => r.PublishedAt, r => published ? r.PublishedAt ?? now : r.PublishedAt)
             .SetProperty(r => r.LiveResults, live)
             .SetProperty(r => r.ClosedAt, state == RoundState.Closed ? DateTime.UtcNow : null));
         // As the admin area does when it publishes or closes a round.

@@ -25,6 +25,7 @@ public static class AuditAction
     public const string ResultsUnpublished = "results-unpublished";
     public const string LiveResultsOn = "live-results-on";
     public const string LiveResultsOff = "live-results-off";
+    public const string RoundSummary = "round-summary";
     public const string Download = "download";
     public const string Backup = "backup";
 }

@@ -24,6 +24,9 @@ public sealed record ThemeSeries(string Label, IReadOnlyDictionary<string, Theme
 
     /// <summary>A line of the compared round: its bars are hatched in the colour of the same group.</summary>
     public bool Compared { get; init; }
+
+    /// <summary>The group's name without the round's, shared by its lines in both rounds (a small multiple each).</summary>
+    public string? Group { get; init; }
 }
 
 /// <summary>

@@ -31,8 +31,22 @@ public sealed class Round
     public DateTime? ClosedAt { get; set; }
     public bool IsPublished { get; set; }
 
+    /// <summary>
+    /// When the results were first published (UTC). Kept when the admin withdraws and publishes again, so that a
+    /// citation's date stays true; null until the first publication.
+    /// </summary>
+    public DateTime? PublishedAt { get; set; }
+
+    /// <summary>The organisers' own short summary of the results, in Swedish and in English; null when not written.</summary>
+    public string? SummarySv { get; set; }
+
+    public string? SummaryEn { get; set; }
+
     /// <summary>Shows results while the round is still open.</summary>
     public bool LiveResults { get; set; }
+
+    /// <summary>The longest summary an admin may write, in each language.</summary>
+    public const int SummaryMaxLength = 600;
 
     /// <summary>Stored responses, kept by the response writer in the same transaction as the responses.</summary>
     public int ResponseCount { get; set; }
@@ -56,6 +70,8 @@ internal sealed class RoundConfiguration : IEntityTypeConfiguration<Round>
         builder.HasIndex(r => r.Slug).IsUnique();
         builder.Property(r => r.TitleSv).HasMaxLength(200);
         builder.Property(r => r.TitleEn).HasMaxLength(200);
+        builder.Property(r => r.SummarySv).HasMaxLength(Round.SummaryMaxLength);
+        builder.Property(r => r.SummaryEn).HasMaxLength(Round.SummaryMaxLength);
         builder.HasOne(r => r.Questionnaire).WithMany().HasForeignKey(r => r.QuestionnaireId).OnDelete(DeleteBehavior.Restrict);
     }
 }

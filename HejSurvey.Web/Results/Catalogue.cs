@@ -76,7 +76,7 @@ public static class Catalogue
         {
             var page = $"{origin}/results/{round.Slug}";
             var dataset = $"{page}#dataset";
-            var issued = round.ClosedAt ?? round.OpenedAt ?? now;
+            var issued = round.PublishedAt ?? round.ClosedAt ?? round.OpenedAt ?? now;
             var modified = round.State == RoundState.Closed && round.ClosedAt is { } closed ? closed : now;
             var roundDistributions = new List<string>();
             foreach (var file in Files)

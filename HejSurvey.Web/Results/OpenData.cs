@@ -277,7 +277,8 @@ public static class OpenData
             ["description"] = description,
             // The figures of a closed round are final; live results of an open round are a preliminary version.
             ["version"] = round.State == Data.RoundState.Closed ? "1.0.0" : "0.1.0",
-            ["created"] = (round.State == Data.RoundState.Closed && round.ClosedAt is { } closed ? closed : now).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            // Made when the final figures were published; live results are made afresh with each version.
+            ["created"] = (round.State == Data.RoundState.Closed && (round.PublishedAt ?? round.ClosedAt) is { } made ? DateTime.SpecifyKind(made, DateTimeKind.Utc) : now.ToUniversalTime()).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["homepage"] = page,
             ["keywords"] = new JsonArray("digitalisation", "public sector", "leadership", "user focus", "risk-taking", "survey"),
             ["sources"] = new JsonArray(new JsonObject

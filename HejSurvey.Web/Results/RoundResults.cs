@@ -14,12 +14,16 @@ public sealed record PublishedRound(
     RoundState State,
     DateTime? OpenedAt,
     DateTime? ClosedAt,
-    int Responses)
+    int Responses,
+    DateTime? PublishedAt = null,
+    string? SummarySv = null,
+    string? SummaryEn = null)
 {
     public string Title(string language) => language == "en" ? TitleEn : TitleSv;
 
     public static PublishedRound Of(Round round) =>
-        new(round.Id, round.Slug, round.TitleSv, round.TitleEn, round.QuestionnaireId, round.State, round.OpenedAt, round.ClosedAt, round.ResponseCount);
+        new(round.Id, round.Slug, round.TitleSv, round.TitleEn, round.QuestionnaireId, round.State, round.OpenedAt, round.ClosedAt, round.ResponseCount,
+            round.PublishedAt, round.SummarySv, round.SummaryEn);
 }
 
 /// <summary>

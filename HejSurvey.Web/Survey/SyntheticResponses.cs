@@ -51,18 +51,23 @@ public static class SyntheticResponses
         return 0;
     }
 
-    public static Round NewPublishedRound(string slug, int questionnaireId) => new()
+    public static Round NewPublishedRound(string slug, int questionnaireId)
     {
-        Slug = slug,
-        TitleSv = slug,
-        TitleEn = slug,
-        QuestionnaireId = questionnaireId,
-        State = RoundState.Closed,
-        CreatedAt = DateTime.UtcNow,
-        OpenedAt = DateTime.UtcNow.AddDays(-14),
-        ClosedAt = DateTime.UtcNow,
-        IsPublished = true,
-    };
+        var now = DateTime.UtcNow;
+        return new()
+        {
+            Slug = slug,
+            TitleSv = slug,
+            TitleEn = slug,
+            QuestionnaireId = questionnaireId,
+            State = RoundState.Closed,
+            CreatedAt = now,
+            OpenedAt = now.AddDays(-14),
+            ClosedAt = now,
+            IsPublished = true,
+            PublishedAt = now,
+        };
+    }
 
     /// <summary>
     /// Stores <paramref name="count"/> responses and their tallies, in transactions of 50,000. Making up and

@@ -32,8 +32,8 @@ static int Setup(Options options)
     using var command = connection.CreateCommand();
     command.CommandText =
         """
-        INSERT INTO Rounds (Slug, TitleSv, TitleEn, QuestionnaireId, State, CreatedAt, OpenedAt, ClosedAt, IsPublished, LiveResults, ResponseCount)
-        SELECT $slug, $slug, $slug, MAX(Id), $state, $now, $now, CASE WHEN $state = 2 THEN $now END, $published, 1, 0 FROM Questionnaires;
+        INSERT INTO Rounds (Slug, TitleSv, TitleEn, QuestionnaireId, State, CreatedAt, OpenedAt, ClosedAt, IsPublished, PublishedAt, LiveResults, ResponseCount)
+        SELECT $slug, $slug, $slug, MAX(Id), $state, $now, $now, CASE WHEN $state = 2 THEN $now END, $published, CASE WHEN $published = 1 THEN $now END, 1, 0 FROM Questionnaires;
         """;
     command.Parameters.AddWithValue("$slug", options.Get("slug"));
     command.Parameters.AddWithValue("$state", options.Get("state", "open") == "closed" ? 2 : 1);

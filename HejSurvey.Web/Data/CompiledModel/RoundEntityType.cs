@@ -19,7 +19,7 @@ namespace HejSurvey.Web.Data.CompiledModel
                 "HejSurvey.Web.Data.Round",
                 typeof(Round),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 18,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
@@ -83,6 +83,13 @@ namespace HejSurvey.Web.Data.CompiledModel
                 fieldInfo: typeof(Round).GetField("<OpensAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var publishedAt = runtimeEntityType.AddProperty(
+                "PublishedAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(Round).GetProperty("PublishedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Round).GetField("<PublishedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
             var questionnaireId = runtimeEntityType.AddProperty(
                 "QuestionnaireId",
                 typeof(int),
@@ -117,6 +124,22 @@ namespace HejSurvey.Web.Data.CompiledModel
                 propertyInfo: typeof(Round).GetProperty("State", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Round).GetField("<State>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             state.SetSentinelFromProviderValue(0);
+
+            var summaryEn = runtimeEntityType.AddProperty(
+                "SummaryEn",
+                typeof(string),
+                propertyInfo: typeof(Round).GetProperty("SummaryEn", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Round).GetField("<SummaryEn>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 600);
+
+            var summarySv = runtimeEntityType.AddProperty(
+                "SummarySv",
+                typeof(string),
+                propertyInfo: typeof(Round).GetProperty("SummarySv", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Round).GetField("<SummarySv>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 600);
 
             var titleEn = runtimeEntityType.AddProperty(
                 "TitleEn",

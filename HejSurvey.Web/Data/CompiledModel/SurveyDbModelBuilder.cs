@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d59454fb-5b56-473f-ae1d-7bcaf2296376"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("98b0a25e-0a25-42a0-b48f-46230db41963"), entityTypeCount: 11)
         {
         }
 

@@ -277,6 +277,9 @@ namespace HejSurvey.Web.Data.Migrations
                     b.Property<DateTime?>("OpensAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("QuestionnaireId")
                         .HasColumnType("INTEGER");
 
@@ -293,6 +296,14 @@ namespace HejSurvey.Web.Data.Migrations
 
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SummaryEn")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SummarySv")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TitleEn")
                         .IsRequired()

@@ -25,8 +25,27 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
     /// <summary>Burnt into downloaded images and shown on embedded charts: CC BY asks for the source to be named.</summary>
     public string SourceLine => text["Källa: {0}, {1}, CC BY 4.0", Results.Round.Title(SiteLocalization.Language), Organisation];
 
-    /// <summary>When the figures shown became final: the close for a closed round; an open round's live results have none.</summary>
-    public DateTime? PublishedAt => Results.Round.State == RoundState.Closed ? Results.Round.ClosedAt : null;
+    /// <summary>When the results were first published, as stored when the admin published them.</summary>
+    public DateTime? PublishedAt => Results.Round.PublishedAt;
+
+    /// <summary>
+    /// The organisers' summary in the reader's language, else in the other one (with its language, for the page's lang
+    /// attribute); each line a paragraph. Null when they wrote none.
+    /// </summary>
+    public (string Language, IReadOnlyList<string> Paragraphs)? OrganisersSummary()
+    {
+        var round = Results.Round;
+        var english = SiteLocalization.Language == "en";
+        var (language, summary) = (english ? round.SummaryEn : round.SummarySv) is { Length: > 0 } own
+            ? (SiteLocalization.Language, own)
+            : english ? ("sv", round.SummarySv) : ("en", round.SummaryEn);
+        if (string.IsNullOrWhiteSpace(summary))
+        {
+            return null;
+        }
+        var paragraphs = summary.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (language, paragraphs);
+    }
 
     /// <summary>The round's responses and period in one sentence.</summary>
     public string PeriodLine() => PeriodOf(Results.Round, text);
@@ -171,6 +190,7 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
         {
             FullLabel = g.FullLabel,
             Compared = g.Results != Results,
+            Group = g.Group,
             Changes = g.Results == Results && Compared is not null && !g.Figures.Suppressed && Counterpart(g.Option) is { Suppressed: false } then
                 ? ThemeChanges(g.Figures, then)
                 : null,

@@ -5,20 +5,41 @@
   'use strict';
 
   // A table region is a keyboard stop (tabindex="0" in the markup) so that a table wider than the screen can be
-  // scrolled without a mouse. Where the table fits there is nothing to scroll, so it leaves the tab order.
-  function keyboardScroll() {
-    document.querySelectorAll('.table-scroll[role="region"]').forEach(function (region) {
-      if (region.scrollWidth > region.clientWidth) {
-        region.setAttribute('tabindex', '0');
-      } else if (region !== document.activeElement) {
-        region.removeAttribute('tabindex');
-      }
-    });
+  // scrolled without a mouse. Where the table fits there is nothing to scroll, so it leaves the tab order. Measuring
+  // a table lays it out, so each region is measured when it comes near the screen rather than all of them at load.
+  function keyboardScroll(region) {
+    if (region.scrollWidth > region.clientWidth) {
+      region.setAttribute('tabindex', '0');
+    } else if (region !== document.activeElement) {
+      region.removeAttribute('tabindex');
+    }
   }
-  keyboardScroll();
-  window.addEventListener('resize', keyboardScroll);
+  var regions = document.querySelectorAll('.table-scroll[role="region"]');
+  var measured = [];
+  function whenNear(elements, act) {
+    if (!('IntersectionObserver' in window)) {
+      elements.forEach(act);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          act(entry.target);
+        }
+      });
+    }, { rootMargin: '100px 0px' });
+    elements.forEach(function (element) { observer.observe(element); });
+  }
+  whenNear(regions, function (region) {
+    measured.push(region);
+    keyboardScroll(region);
+  });
+  window.addEventListener('resize', function () { measured.forEach(keyboardScroll); });
   document.querySelectorAll('details.distribution').forEach(function (details) {
-    details.addEventListener('toggle', keyboardScroll);
+    details.addEventListener('toggle', function () {
+      details.querySelectorAll('.table-scroll[role="region"]').forEach(keyboardScroll);
+    });
   });
 
   if (typeof window.Chart === 'undefined') {
@@ -43,7 +64,6 @@
   var scaleColours = ['#8f4400', '#c4620a', '#767676', '#7866b0', '#4a2180'];
   var scaleText = ['#ffffff', '#000000', '#ffffff', '#ffffff', '#ffffff'];
   var seriesColours = ['#0072b2', '#a35a00', '#007a5a', '#b24a8c', '#000000', '#5a4a9e', '#c24d00', '#6b6b6b'];
-  var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function number(value) {
     return value.toLocaleString(language, { maximumFractionDigits: 1 });
@@ -213,7 +233,7 @@
     return {
       indexAxis: 'y',
       maintainAspectRatio: false,
-      animation: reduceMotion ? false : undefined,
+      animation: false,
       layout: { padding: { right: 48 } },
       scales: scales,
       plugins: { legend: legend, tooltip: { enabled: true } }
@@ -290,7 +310,7 @@
         },
         options: {
           maintainAspectRatio: false,
-          animation: reduceMotion ? false : undefined,
+          animation: false,
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
           plugins: { legend: { display: false } }
         }
@@ -305,7 +325,7 @@
     return source ? JSON.parse(source.textContent) : null;
   }
 
-  function draw(canvas, animate) {
+  function draw(canvas) {
     if (canvas.chart) {
       return;
     }
@@ -317,31 +337,20 @@
     if (made.height) {
       canvas.parentNode.style.height = made.height + 'rem';
     }
-    if (!animate) {
-      made.config.options.animation = false;
-    }
     made.config.plugins = [errorBars, valueLabels];
     canvas.chart = new window.Chart(canvas, made.config);
   }
 
+  // Each chart is drawn in a task of its own when it comes into view, without animation, so that no drawing holds up
+  // the page for long (what Lighthouse counts as blocking time) and a chart below the screen costs nothing until seen.
   var charts = document.querySelectorAll('canvas[data-chart]');
-  if ('IntersectionObserver' in window) {
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          draw(entry.target, true);
-        }
-      });
-    }, { rootMargin: '200px 0px' });
-    charts.forEach(function (canvas) { observer.observe(canvas); });
-  } else {
-    charts.forEach(function (canvas) { draw(canvas, true); });
-  }
+  whenNear(charts, function (canvas) {
+    setTimeout(function () { draw(canvas); }, 0);
+  });
 
   // Print: every chart drawn at once and every distribution open, so the report is complete.
   window.addEventListener('beforeprint', function () {
-    charts.forEach(function (canvas) { draw(canvas, false); });
+    charts.forEach(function (canvas) { draw(canvas); });
     document.querySelectorAll('details.distribution').forEach(function (details) { details.open = true; });
   });
 
@@ -361,8 +370,7 @@
   }
 
   // The chart again, on a canvas of its own at twice the pixels, with title, subtitle and source burnt in.
-  function png(canvas, id, tools) {
-    var data = dataOf(canvas);
+  function png(data, id, tools, canvas) {
     var made = kinds[data.kind](canvas, data);
     var width = 800;
     var holder = document.createElement('div');
@@ -373,7 +381,6 @@
     holder.appendChild(target);
     document.body.appendChild(holder);
     var config = made.config;
-    config.options.animation = false;
     config.options.responsive = true;
     config.options.devicePixelRatio = 2;
     config.options.layout.padding = { top: 8, right: 48, bottom: 28, left: 8 };
@@ -399,8 +406,7 @@
   }
 
   // Just this chart's numbers, one row per bar, in the units the chart shows; UTF-8 with a byte order mark for Excel.
-  function csv(canvas, id, tools) {
-    var data = dataOf(canvas);
+  function csv(data, id, tools) {
     var header = [tools.getAttribute('data-csv-label')];
     data.series.forEach(function (series) {
       header.push(series.label);
@@ -425,14 +431,100 @@
     save(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), fileName(id, 'csv'));
   }
 
+  // Small multiples as one image: each group's chart drawn again at 2× side by side, two to a row, under the whole
+  // chart's title and subtitle and above its source line, on white.
+  function pngMultiples(data, id, tools, panels) {
+    var columns = 2;
+    var gap = 16;
+    var width = 800;
+    var panelWidth = (width - (gap * (columns + 1))) / columns;
+    var rem = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+    var drawn = [];
+    panels.forEach(function (panel) {
+      var panelData = dataOf(panel);
+      var made = kinds[panelData.kind](panel, panelData);
+      var holder = document.createElement('div');
+      holder.setAttribute('aria-hidden', 'true');
+      holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:' + panelWidth + 'px;height:' + ((made.height + 2) * rem) + 'px';
+      var target = document.createElement('canvas');
+      holder.appendChild(target);
+      document.body.appendChild(holder);
+      var config = made.config;
+      config.options.responsive = true;
+      config.options.devicePixelRatio = 2;
+      config.options.plugins.title = { display: true, text: panelData.group, align: 'start', font: { size: 16, weight: '600' }, color: ink };
+      config.options.plugins.frame = {};
+      config.plugins = [frame, errorBars, valueLabels];
+      drawn.push({ chart: new window.Chart(target, config), canvas: target, holder: holder });
+    });
+    var scale = 2;
+    var titleLines = wrap(data.title, 70);
+    var subtitleLines = wrap(data.subtitle, 95);
+    var top = 8 + (titleLines.length * 24) + (subtitleLines.length * 20) + 12;
+    var rows = Math.ceil(drawn.length / columns);
+    var rowHeights = [];
+    drawn.forEach(function (d, i) {
+      var row = Math.floor(i / columns);
+      rowHeights[row] = Math.max(rowHeights[row] || 0, d.canvas.height / scale);
+    });
+    var height = top + rowHeights.reduce(function (a, b) { return a + b + gap; }, 0) + 28;
+    var target = document.createElement('canvas');
+    target.width = width * scale;
+    target.height = Math.ceil(height * scale);
+    var context = target.getContext('2d');
+    context.scale(scale, scale);
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    context.textAlign = 'left';
+    context.textBaseline = 'top';
+    context.fillStyle = ink;
+    context.font = '600 18px ' + fontFamily;
+    var y = 8;
+    titleLines.forEach(function (line) { context.fillText(line, 8, y); y += 24; });
+    context.fillStyle = '#4a4a4a';
+    context.font = fontSize + 'px ' + fontFamily;
+    subtitleLines.forEach(function (line) { context.fillText(line, 8, y); y += 20; });
+    y = top;
+    for (var row = 0; row < rows; row++) {
+      for (var column = 0; column < columns; column++) {
+        var d = drawn[(row * columns) + column];
+        if (d) {
+          context.drawImage(d.canvas, gap + (column * (panelWidth + gap)), y, d.canvas.width / scale, d.canvas.height / scale);
+        }
+      }
+      y += rowHeights[row] + gap;
+    }
+    context.fillStyle = '#4a4a4a';
+    context.font = (fontSize - 1) + 'px ' + fontFamily;
+    context.textBaseline = 'bottom';
+    context.fillText(data.source, 8, height - 6);
+    drawn.forEach(function (d) { d.chart.destroy(); d.holder.remove(); });
+    tools.setAttribute('data-exported-source', data.source);
+    tools.setAttribute('data-exported-size', target.width + 'x' + target.height);
+    target.toBlob(function (blob) { save(blob, fileName(id, 'png')); }, 'image/png');
+  }
+
   document.querySelectorAll('.chart-tools[data-downloads]').forEach(function (tools) {
     var id = tools.getAttribute('data-downloads');
+    var source = document.getElementById(id + '-data');
     var canvas = document.querySelector('canvas[data-chart="' + id + '-data"]');
-    if (!canvas) {
+    var panels = tools.parentNode.querySelectorAll('.small-multiples canvas[data-chart]');
+    if (!source || (!canvas && panels.length === 0)) {
       return;
     }
+    function image() {
+      var data = JSON.parse(source.textContent);
+      if (canvas) {
+        png(data, id, tools, canvas);
+      } else {
+        pngMultiples(data, id, tools, panels);
+      }
+    }
+    function figures() {
+      csv(JSON.parse(source.textContent), id, tools);
+    }
     // The buttons' words come from the page, in its language.
-    [['png', tools.getAttribute('data-png'), png], ['csv', tools.getAttribute('data-csv'), csv]].forEach(function (tool) {
+    [['png', tools.getAttribute('data-png'), image], ['csv', tools.getAttribute('data-csv'), figures]].forEach(function (tool) {
       var item = document.createElement('li');
       item.className = 'chart-download';
       var button = document.createElement('button');
@@ -440,7 +532,7 @@
       button.className = 'link-button';
       button.setAttribute('data-download', tool[0]);
       button.textContent = tool[1];
-      button.addEventListener('click', function () { tool[2](canvas, id, tools); });
+      button.addEventListener('click', tool[2]);
       item.appendChild(button);
       tools.appendChild(item);
     });

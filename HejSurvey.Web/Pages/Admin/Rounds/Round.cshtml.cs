@@ -24,7 +24,7 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
 /// submission racing with a close is either stored before it or refused after it.
 /// </summary>
-public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
+public sealed partial class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
 {
     /// <summary>The live-results policy in force, stated beside the switch.</summary>
     public SurveyOptions Options => options.Value;
@@ -45,7 +45,7 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
     public string? TargetError { get; private set; }
 
     /// <summary>The page answers a refused change or a field that needs correcting (its title says so).</summary>
-    public bool HasError => Refused is not null || CloseTimeError is not null || OpenTimeError is not null || TitleSvError is not null || TitleEnError is not null || TargetError is not null;
+    public bool HasError => Refused is not null || CloseTimeError is not null || OpenTimeError is not null || TitleSvError is not null || TitleEnError is not null || TargetError is not null || SummaryErrors.Count > 0;
 
     /// <summary>The survey's full address for the public, from Site:PublicOrigin (never from the Host header when it is set).</summary>
     public string SurveyUrl => SurveyQrCode.Address(HttpContext, Round.Slug);
@@ -220,13 +220,20 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
             cancellationToken);
     }
 
-    public Task<IActionResult> OnPostPublishAsync(string slug, CancellationToken cancellationToken) =>
-        ChangeAsync(slug, AuditAction.ResultsPublished, null,
+    /// <summary>
+    /// Publishes the results. The first publication's time is stored and kept: withdrawing and publishing again
+    /// does not move the date that citations and link previews carry.
+    /// </summary>
+    public Task<IActionResult> OnPostPublishAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        return ChangeAsync(slug, AuditAction.ResultsPublished, null,
             r => r.State != RoundState.Draft && !r.IsPublished,
-            s => s.SetProperty(r => r.IsPublished, true),
+            s => s.SetProperty(r => r.IsPublished, true).SetProperty(r => r.PublishedAt, r => r.PublishedAt ?? now),
             text["Resultaten är publicerade. De syns för alla när omgången är stängd, eller redan nu om resultat under pågående omgång är påslaget."],
             text["Resultaten kunde inte publiceras: de är redan publicerade, eller så har omgången inte öppnats."],
             cancellationToken);
+    }
 
     public Task<IActionResult> OnPostUnpublishAsync(string slug, CancellationToken cancellationToken) =>
         ChangeAsync(slug, AuditAction.ResultsUnpublished, null,
@@ -292,6 +299,10 @@ public sealed class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore
         ClosesAt = round.ClosesAt is { } closes ? SwedishTime.FromUtc(closes) : null;
         OpensAt = round.OpensAt is { } opens ? SwedishTime.FromUtc(opens) : null;
         (TitleSv, TitleEn, Target) = (round.TitleSv, round.TitleEn, round.ResponseTarget);
+        if (SummaryErrors.Count == 0)
+        {
+            Summary = new SummaryInput { Sv = round.SummarySv, En = round.SummaryEn };
+        }
         Days = await db.Responses.AsNoTracking()
             .Where(r => r.RoundId == round.Id)
             .GroupBy(r => r.SubmittedOn)
