@@ -120,8 +120,9 @@ public sealed class RoundSummaryTests(AdminSiteFactory site) : IClassFixture<Adm
         var browser = await site.SignedInAsync("published-date");
         var round = await site.CreateRoundAsync("published-date");
         await site.SubmitAsync(round, ResultsSite.KnownAnswers());
-        using (await browser.ChangeRoundAsync("published-date", "Close"))
+        using (var closed = await browser.ChangeRoundAsync("published-date", "Close", ("confirmed", "true")))
         {
+            Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
         }
         Assert.Null((await site.RoundAsync("published-date")).PublishedAt);
 

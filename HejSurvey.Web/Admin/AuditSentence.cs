@@ -66,6 +66,8 @@ public static partial class AuditSentence
             AuditAction.RoundTarget when Parse(RoundOnly(), d) is { } m => m.Groups["rest"].Value == "no target"
                 ? text["Omgången {0} har inget mål för antalet svar längre.", Slug(m)]
                 : Parse(Target(), m.Groups["rest"].Value) is { } t ? text["Målet för omgången {0} är {1} svar.", Slug(m), Number(t, "count")] : null,
+            AuditAction.RoundSummary when Parse(RoundOnly(), d) is { } m && Parse(SummaryLengths(), m.Groups["rest"].Value) is { } l =>
+                text["Arrangörernas sammanfattning av {0} sparades: {1} tecken på svenska och {2} på engelska.", Slug(m), Number(l, "sv"), Number(l, "en")],
             AuditAction.ResultsPublished => text["Resultaten av {0} publicerades.", d],
             AuditAction.ResultsUnpublished => text["Resultaten av {0} är inte längre publicerade.", d],
             AuditAction.LiveResultsOn => text["Resultat under pågående omgång slogs på för {0}.", d],
@@ -124,6 +126,9 @@ public static partial class AuditSentence
 
     [GeneratedRegex(@"^target (?<count>\d+)$")]
     private static partial Regex Target();
+
+    [GeneratedRegex(@"^sv (?<sv>\d+) characters, en (?<en>\d+) characters$")]
+    private static partial Regex SummaryLengths();
 
     [GeneratedRegex(@"^(?<slug>[a-z0-9-]+)/(?<file>[^/]+)$")]
     private static partial Regex Download();
