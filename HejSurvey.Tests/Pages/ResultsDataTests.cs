@@ -216,7 +216,7 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
         Assert.Equal("integer", value.GetProperty("type").GetString());
         Assert.True(value.GetProperty("categoriesOrdered").GetBoolean());
         Assert.Equal([1, 2, 3, 4, 5], value.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("value").GetInt32()));
-        Assert.Equal("Strongly disagree (Tar helt avstånd)", value.GetProperty("categories")[0].GetProperty("label").GetString());
+        Assert.Equal("Completely disagree (Tar helt avstånd)", value.GetProperty("categories")[0].GetProperty("label").GetString());
         var dontKnow = Assert.Single(value.GetProperty("missingValues").EnumerateArray());
         Assert.Equal("0", dontKnow.GetProperty("value").GetString());
         Assert.StartsWith("Don't know", dontKnow.GetProperty("label").GetString(), StringComparison.Ordinal);
