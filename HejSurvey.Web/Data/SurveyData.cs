@@ -67,7 +67,9 @@ public static class SurveyData
         {
             if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))
             {
-                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = DateTime.UtcNow });
+                // A shipped version has been reviewed like code: it is final from the start.
+                var now = DateTime.UtcNow;
+                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = now, IsFinal = true, FinalizedAt = now });
             }
         }
         await db.SaveChangesAsync();
@@ -76,7 +78,7 @@ public static class SurveyData
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SurveyOptions>>().Value;
         if (environment.IsDevelopment() && options.SeedDemo && !await db.Rounds.AnyAsync())
         {
-            var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
+            var questionnaire = await db.Questionnaires.Where(q => q.IsFinal).OrderByDescending(q => q.Version).FirstAsync();
             db.Rounds.Add(new Round
             {
                 Slug = "hej-digitalt-2026",

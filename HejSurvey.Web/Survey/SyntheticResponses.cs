@@ -31,7 +31,7 @@ public static class SyntheticResponses
         var round = await db.Rounds.SingleOrDefaultAsync(r => r.Slug == slug);
         if (round is null)
         {
-            round = NewPublishedRound(slug, (await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync()).Id);
+            round = NewPublishedRound(slug, (await db.Questionnaires.Where(q => q.IsFinal).OrderByDescending(q => q.Version).FirstAsync()).Id);
             db.Rounds.Add(round);
             await db.SaveChangesAsync();
             await output.WriteLineAsync($"created round {slug} (closed, published)");

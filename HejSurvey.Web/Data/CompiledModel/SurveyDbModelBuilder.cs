@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b0ac7e52-36b2-46e1-a985-47eac0e570f1"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("34ab81c7-9ae5-4301-8641-5165417d24ae"), entityTypeCount: 11)
         {
         }
 
