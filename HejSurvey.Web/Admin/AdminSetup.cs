@@ -86,6 +86,7 @@ public static class AdminSetup
         files.MapGet("/rounds/{slug}/responses.sps", ResponseExport.Script("responses.sps", SpssSyntax.Write));
         files.MapGet("/rounds/{slug}/responses.R", ResponseExport.Script("responses.R", RScript.Write));
         files.MapGet("/backup", DatabaseBackup.DownloadAsync);
+        files.MapGet("/questionnaires/{key}/{version:int}.json", QuestionnaireExport.JsonAsync);
     }
 
     /// <summary>Marks the endpoints that answer with a file rather than a page.</summary>
