@@ -89,6 +89,9 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         var newRound = await browser.GetPageAsync("/admin/rounds/new");
         Assert.DoesNotContain(newRound.QuerySelectorAll("#Input_QuestionnaireId option"), o => o.TextContent == $"{Key} v{version}");
 
+        // A published round of the version the new one was made from, to compare with.
+        var before = await site.CreateRoundAsync("editor-journey-before", RoundState.Closed, published: true);
+
         await ChangeVersionAsync(browser, version, "Final");
         var final = await StoredAsync(version);
         Assert.True(final.IsFinal);
@@ -129,6 +132,33 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         var earlier = await db.Questionnaires.Where(q => q.Key == Key && q.Version == from).Select(q => q.Id).SingleAsync();
         await RebindAsync(browser, round.Slug, earlier, HttpStatusCode.Conflict);
         Assert.Equal(final.Id, (await site.RoundAsync(round.Slug)).QuestionnaireId);
+
+        // Compared with the round of the earlier version: the reworded statement is a break in series, the added one was
+        // not asked then, the removed one is not asked now.
+        foreach (var handler in new[] { "Close", "Publish" })
+        {
+            using var changed = await browser.ChangeRoundAsync(round.Slug, handler);
+            Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        }
+        var results = await site.Browser().GetPageAsync($"/results/{round.Slug}?compare={before.Slug}");
+        Assert.Contains(reworded.Text.Sv, results.QuerySelector($"#{reworded.Key}-series-break")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(before.TitleSv, results.QuerySelector("#lead_budget-not-asked")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(results.QuerySelector($"#{original.Statements.First(s => s.Key != reworded.Key).Key}-not-asked"));
+        Assert.Contains(removed.Text.Sv, results.QuerySelector("#not-asked-here")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(results.QuerySelector("#themes-differing"));
+        var back = await site.Browser().GetPageAsync($"/results/{before.Slug}?compare={round.Slug}");
+        Assert.NotNull(back.QuerySelector($"#{removed.Key}-not-asked"));
+        Assert.NotNull(back.QuerySelector($"#{reworded.Key}-series-break"));
+
+        // The method page of either round lists the change log with both wordings.
+        var method = await site.Browser().GetPageAsync($"/results/{before.Slug}/method");
+        var log = method.QuerySelector($"#changes-{from}-{version}")!;
+        Assert.Contains("Ledningen ger tid och utrymme att diskutera framtiden.", log.QuerySelector($".reworded [data-key={reworded.Key}]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(reworded.Text.Sv, log.QuerySelector($".reworded [data-key={reworded.Key}]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(log.QuerySelector(".added [data-key=lead_budget]"));
+        Assert.NotNull(log.QuerySelector($".removed [data-key={removed.Key}]"));
+        var admin = await browser.GetPageAsync($"/admin/questionnaires/{Key}/{version}");
+        Assert.NotNull(admin.QuerySelector($"#changes-{from}-{version} .added [data-key=lead_budget]"));
     }
 
     [Fact]

@@ -22,8 +22,28 @@ public sealed class VersionModel(SurveyDb db, TimeProvider clock, IStringLocaliz
     [TempData(Key = DoneKey)]
     public string? Done { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string key, int version, CancellationToken cancellationToken) =>
-        await LoadAsync(key, version, cancellationToken) ? Page() : NotFound();
+    /// <summary>The other versions of the questionnaire, for the change log.</summary>
+    public IReadOnlyList<int> Others { get; private set; } = [];
+
+    /// <summary>The change log against another version (the one this was made from, unless the admin chose one).</summary>
+    public (QuestionnaireChanges Changes, QuestionnaireDefinition Earlier, QuestionnaireDefinition Later)? Changes { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string key, int version, int? against, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(key, version, cancellationToken))
+        {
+            return NotFound();
+        }
+        Others = await db.Questionnaires.AsNoTracking().Where(q => q.Key == key && q.Version != version).OrderBy(q => q.Version).Select(q => q.Version).ToListAsync(cancellationToken);
+        var other = against ?? Stored.BasedOnVersion ?? Others.LastOrDefault(v => v < version);
+        if (other != version && await db.Questionnaires.AsNoTracking().Where(q => q.Key == key && q.Version == other).Select(q => q.Definition).SingleOrDefaultAsync(cancellationToken) is { } json)
+        {
+            var otherDefinition = QuestionnaireDefinition.Parse(json);
+            var (earlier, later) = other < version ? (otherDefinition, Definition) : (Definition, otherDefinition);
+            Changes = (QuestionnaireChanges.Between(earlier, later), earlier, later);
+        }
+        return Page();
+    }
 
     /// <summary>A draft copy with the next number; the editor opens on it.</summary>
     public async Task<IActionResult> OnPostNewVersionAsync(string key, int version, CancellationToken cancellationToken)
