@@ -21,8 +21,16 @@ public sealed record Statement(string Key, LocalizedText Text);
 
 public sealed record Theme(string Key, LocalizedText Title, IReadOnlyList<Statement> Statements);
 
-/// <summary>A single-choice background question (organisation type, role, size); results are broken down by these.</summary>
-public sealed record BackgroundQuestion(string Key, LocalizedText Text, IReadOnlyList<ChoiceOption> Options);
+/// <summary>
+/// A single-choice background question (organisation type, role, size); results are broken down by these.
+/// <paramref name="Breakdown"/> is the breakdown's short name in the results ("Organisationstyp"); without one the
+/// question itself names it.
+/// </summary>
+public sealed record BackgroundQuestion(string Key, LocalizedText Text, IReadOnlyList<ChoiceOption> Options, LocalizedText? Breakdown = null)
+{
+    [JsonIgnore]
+    public LocalizedText BreakdownName => Breakdown ?? Text;
+}
 
 public sealed record FreeTextQuestion(string Key, LocalizedText Text, LocalizedText Hint, int MaxLength);
 
@@ -52,6 +60,7 @@ public sealed record QuestionnaireDefinition(
     private static readonly JsonSerializerOptions WriteOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Swedish letters and dashes stay readable in the exported file.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

@@ -126,6 +126,10 @@ public static partial class QuestionnaireRules
             var question = background[b];
             Key($"$.background[{b}].key", question?.Key);
             Text($"$.background[{b}].text", question?.Text);
+            if (question?.Breakdown is not null)
+            {
+                Text($"$.background[{b}].breakdown", question.Breakdown, 100);
+            }
             var options = question?.Options ?? [];
             if (options.Count is < 2 or > MaxOptions)
             {

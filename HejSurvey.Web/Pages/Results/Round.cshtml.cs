@@ -121,14 +121,6 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
         return Page();
     }
 
-    /// <summary>Label for a breakdown in the form and headings.</summary>
-    public string BreakdownName(BackgroundQuestion question) => question.Key switch
-    {
-        "orgtype" => text["Organisationstyp"],
-        "role" => text["Roll"],
-        "size" => text["Organisationens storlek"],
-        _ => question.Text.Current,
-    };
 
     /// <summary>
     /// A round's name in a row label, as short as tells the two rounds apart: its year where the titles name

@@ -177,7 +177,8 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
             [.. Input.Scale.Select((o, i) => new ChoiceOption(QuestionnaireDefinition.ScaleMin + i, o.Text.ToText()))],
             new ChoiceOption(QuestionnaireDefinition.DontKnowValue, Input.DontKnow.Text.ToText()),
             themes,
-            [.. Input.Background.Select(b => new BackgroundQuestion(b.Key?.Trim() ?? "", b.Text.ToText(), [.. b.Options.Select((o, i) => new ChoiceOption(i + 1, o.Text.ToText()))]))],
+            [.. Input.Background.Select(b => new BackgroundQuestion(b.Key?.Trim() ?? "", b.Text.ToText(), [.. b.Options.Select((o, i) => new ChoiceOption(i + 1, o.Text.ToText()))],
+                b.Breakdown.ToText() is { Sv: "", En: "" } ? null : b.Breakdown.ToText()))],
             new FreeTextQuestion(Input.FreeText.Key?.Trim() ?? "", Input.FreeText.Text.ToText(), Input.FreeText.Hint.ToText(), Input.FreeText.MaxLength ?? 0));
         Problems.AddRange(QuestionnaireRules.Check(definition, text).Select(p => (FieldOf(p.Path), p.Message)));
         Problems.AddRange(own);
@@ -267,6 +268,7 @@ public sealed class EditorInput
         {
             Key = b.Key,
             Text = TextInput.From(b.Text),
+            Breakdown = b.Breakdown is { } name ? TextInput.From(name) : new(),
             Options = [.. b.Options.Select(o => new OptionInput { Text = TextInput.From(o.Text) })],
         })],
         FreeText = new FreeTextInput { Key = q.FreeText.Key, Text = TextInput.From(q.FreeText.Text), Hint = TextInput.From(q.FreeText.Hint), MaxLength = q.FreeText.MaxLength },
@@ -356,6 +358,9 @@ public sealed class BackgroundInput
 {
     public string? Key { get; set; }
     public TextInput Text { get; set; } = new();
+
+    /// <summary>The breakdown's short name in the results; both fields empty for none.</summary>
+    public TextInput Breakdown { get; set; } = new();
     public List<OptionInput> Options { get; set; } = [];
 }
 
