@@ -81,7 +81,7 @@ public class SiteFactory : WebApplicationFactory<Program>
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)
     {
         await using var db = Db();
-        var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
+        var questionnaire = await db.Questionnaires.Where(q => q.IsFinal).OrderByDescending(q => q.Version).FirstAsync();
         var round = new Round
         {
             Slug = slug,

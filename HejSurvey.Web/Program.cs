@@ -54,6 +54,7 @@ app.MapRazorPages();
 app.MapResultsData();
 app.MapCatalogue();
 app.MapAdmin();
+app.MapQuestionnaireSchema();
 app.MapSurveyHealth();
 
 // Starting up (the database check, the first queries, the hosted services) leaves garbage that the collector would

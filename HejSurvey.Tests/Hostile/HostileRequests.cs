@@ -213,6 +213,13 @@ public static class HostileRequests
         yield return new("multipart that never ends, token in the header", f => Post(Raw("--x\r\nContent-Disposition: form-data; name=\"q1\"\r\n\r\n1", "multipart/form-data; boundary=x"), (HeaderToken, f[Token])));
         yield return new("form with charset utf-7, token in the header", f => Post(Raw("q1=1", "application/x-www-form-urlencoded; charset=utf-7"), (HeaderToken, f[Token])));
         yield return new("multipart without a boundary to the login, token in the header", f => PostTo("/admin/login", Raw("--x\r\nContent-Disposition: form-data; name=\"Input.Name\"\r\n\r\n1\r\n--x--", "multipart/form-data"), (HeaderToken, f[Token])));
+        // Uploads of questionnaires: without an admin session they never reach the import.
+        foreach (var (kind, body) in new[] { ("deep", new string('[', 100_000)), ("not JSON", "{\"key\": ,}"), ("oversized", new string(' ', (int)Web.Site.RequestLimits.MaxBodyBytes + 10)) })
+        {
+            yield return new($"{kind} questionnaire upload, token in the header", f => PostTo("/admin/questionnaires/import", new MultipartFormDataContent { { new StringContent(body), "file", "q.json" } }, (HeaderToken, f[Token])));
+        }
+        yield return new("questionnaire editor post without a session", f => PostTo("/admin/questionnaires/hej-digitalt/1/edit", Form(f, new Dictionary<string, string> { ["action"] = "add-theme" })));
+        yield return new("round re-binding without a session", f => PostTo("/admin/rounds/" + Slug + "/questionnaire", Form(f, new Dictionary<string, string> { ["QuestionnaireId"] = "1" })));
         yield return new("multipart that never ends to the login, token in the header", f => PostTo("/admin/login", Raw("--x\r\nContent-Disposition: form-data; name=\"Input.Name\"\r\n\r\nx", "multipart/form-data; boundary=x"), (HeaderToken, f[Token])));
 
         // Return addresses that cannot go into a Location header as they are: non-ASCII, control characters, line breaks.
@@ -235,7 +242,9 @@ public static class HostileRequests
         foreach (var url in new[] { "/admin/rounds/%C3%A5", "/admin/rounds/%C3%A5/responses.csv", "/admin/%09/x", "/survey/%C3%A5", "/survey/%C3%A5/thanks", "/results/%C3%A5", "/results/%C3%A5/data.csv", "/results/%C3%A5/distribution.csv", "/api/rounds/%C3%A5/results",
             "/results/%C3%A5/method", "/results/%C3%A5/data.xlsx", "/results/%C3%A5/embed/overview", "/results/" + Slug + "/embed/%C3%A5", "/results/" + Slug + "/embed/%27%3E%3Cscript%3E",
             "/results/" + Slug + "/embed/overview?by=%C3%A5&compare=%27", "/catalog.rdf?%C3%A5", "/admin/rounds/%C3%A5/responses.sps", "/admin/rounds/%C3%A5/responses.R", "/admin/rounds/%C3%A5/responses.xlsx",
-            "/admin/rounds/%C3%A5/close", "/admin/rounds/%C3%A5/qr.svg", "/admin/rounds/%27%3E%3Cscript%3E/qr.png" })
+            "/admin/rounds/%C3%A5/close", "/admin/rounds/%C3%A5/qr.svg", "/admin/rounds/%27%3E%3Cscript%3E/qr.png",
+            "/admin/questionnaires", "/admin/questionnaires/%C3%A5/1", "/admin/questionnaires/hej-digitalt/99999999999", "/admin/questionnaires/%C3%A5/1.json",
+            "/admin/questionnaires/hej-digitalt/1/edit", "/admin/questionnaires/import", "/admin/rounds/%C3%A5/questionnaire", "/schemas/questionnaire.schema.json?%C3%A5" })
         {
             yield return new($"GET {url}", _ => Send(HttpMethod.Get, url, null));
         }

@@ -218,6 +218,10 @@ public sealed class AdminRoundSafetyTests(AdminSiteFactory site) : IClassFixture
             db.Audit(DateTime.UtcNow, AuditLog.System, AuditAction.SessionsEnded, "3 open sessions of safety-audit ended by the new password");
             db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.Backup, "80636123 bytes");
             db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.RoundSummary, "safety-audit: sv 420 characters, en 0 characters");
+            db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.QuestionnaireCreated, "hej-digitalt v3: draft from v2");
+            db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.QuestionnaireImported, "hej-digitalt v4: imported from ny.json");
+            db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.QuestionnaireFinal, "hej-digitalt v3");
+            db.Audit(DateTime.UtcNow, "safety-audit", AuditAction.RoundQuestionnaire, "safety-audit: hej-digitalt v3");
             db.Audit(DateTime.UtcNow, "safety-audit", "something-new", "as it was stored");
             await db.SaveChangesAsync();
         }
@@ -232,11 +236,17 @@ public sealed class AdminRoundSafetyTests(AdminSiteFactory site) : IClassFixture
         Assert.Contains("Laddade ner en säkerhetskopia på 80\u00a0636\u00a0123 byte.", swedish);
         Assert.Contains(swedish, s => s.StartsWith("Loggade in. Inloggningen gäller till senast ", StringComparison.Ordinal));
         Assert.Contains("Arrangörernas sammanfattning av safety-audit sparades: 420 tecken på svenska och 0 på engelska.", swedish);
+        Assert.Contains("Utkastet hej-digitalt version 3 skapades från version 2.", swedish);
+        Assert.Contains("Utkastet hej-digitalt version 4 importerades från filen ny.json.", swedish);
+        Assert.Contains("hej-digitalt version 3 gjordes slutgiltig och kan inte längre ändras.", swedish);
+        Assert.Contains("Omgången safety-audit ställer nu frågorna i hej-digitalt version 3.", swedish);
         Assert.Contains("Händelse something-new: as it was stored", swedish);
         Assert.Contains("Failed sign-in: wrong password.", english);
         Assert.Contains("The round safety-audit was opened.", english);
         Assert.Contains("Signed out everywhere: one open sign-in was ended.", english);
         Assert.Contains("Downloaded a backup of 80,636,123 bytes.", english);
+        Assert.Contains("Draft hej-digitalt version 3 was made from version 2.", english);
+        Assert.Contains("The round safety-audit now asks the questions of hej-digitalt version 3.", english);
         Assert.Contains("The organisers' summary of safety-audit was saved: 420 characters in Swedish and 0 in English.", english);
         // No raw code is left where a known action was written.
         Assert.DoesNotContain(swedish.Concat(english), s => s.Contains("login-failed", StringComparison.Ordinal) || s.Contains("sessions", StringComparison.Ordinal));

@@ -26,6 +26,11 @@ public static class AuditAction
     public const string LiveResultsOn = "live-results-on";
     public const string LiveResultsOff = "live-results-off";
     public const string RoundSummary = "round-summary";
+    public const string RoundQuestionnaire = "round-questionnaire";
+    public const string QuestionnaireCreated = "questionnaire-created";
+    public const string QuestionnaireImported = "questionnaire-imported";
+    public const string QuestionnaireSaved = "questionnaire-saved";
+    public const string QuestionnaireFinal = "questionnaire-final";
     public const string Download = "download";
     public const string Backup = "backup";
 }

@@ -68,6 +68,16 @@ public static partial class AuditSentence
                 : Parse(Target(), m.Groups["rest"].Value) is { } t ? text["Målet för omgången {0} är {1} svar.", Slug(m), Number(t, "count")] : null,
             AuditAction.RoundSummary when Parse(RoundOnly(), d) is { } m && Parse(SummaryLengths(), m.Groups["rest"].Value) is { } l =>
                 text["Arrangörernas sammanfattning av {0} sparades: {1} tecken på svenska och {2} på engelska.", Slug(m), Number(l, "sv"), Number(l, "en")],
+            AuditAction.RoundQuestionnaire when Parse(RoundOnly(), d) is { } m && Parse(Version(), m.Groups["rest"].Value) is { } v =>
+                text["Omgången {0} ställer nu frågorna i {1} version {2}.", Slug(m), v.Groups["key"].Value, v.Groups["version"].Value],
+            AuditAction.QuestionnaireCreated when Parse(Version(), d) is { } v && Parse(DraftFrom(), v.Groups["rest"].Value) is { } from =>
+                text["Utkastet {0} version {1} skapades från version {2}.", v.Groups["key"].Value, v.Groups["version"].Value, from.Groups["version"].Value],
+            AuditAction.QuestionnaireImported when Parse(Version(), d) is { } v && v.Groups["rest"].Value.StartsWith("imported from ", StringComparison.Ordinal) =>
+                text["Utkastet {0} version {1} importerades från filen {2}.", v.Groups["key"].Value, v.Groups["version"].Value, v.Groups["rest"].Value["imported from ".Length..]],
+            AuditAction.QuestionnaireSaved when Parse(Version(), d) is { } v && !v.Groups["rest"].Success =>
+                text["Utkastet {0} version {1} sparades.", v.Groups["key"].Value, v.Groups["version"].Value],
+            AuditAction.QuestionnaireFinal when Parse(Version(), d) is { } v && !v.Groups["rest"].Success =>
+                text["{0} version {1} gjordes slutgiltig och kan inte längre ändras.", v.Groups["key"].Value, v.Groups["version"].Value],
             AuditAction.ResultsPublished => text["Resultaten av {0} publicerades.", d],
             AuditAction.ResultsUnpublished => text["Resultaten av {0} är inte längre publicerade.", d],
             AuditAction.LiveResultsOn => text["Resultat under pågående omgång slogs på för {0}.", d],
@@ -126,6 +136,13 @@ public static partial class AuditSentence
 
     [GeneratedRegex(@"^target (?<count>\d+)$")]
     private static partial Regex Target();
+
+    /// <summary>A questionnaire version ("hej-digitalt v2"), then perhaps ": " and how it came about.</summary>
+    [GeneratedRegex(@"^(?<key>[A-Za-z0-9_-]+) v(?<version>\d+)(?:: (?<rest>.*))?$")]
+    private static partial Regex Version();
+
+    [GeneratedRegex(@"^draft from v(?<version>\d+)$")]
+    private static partial Regex DraftFrom();
 
     [GeneratedRegex(@"^sv (?<sv>\d+) characters, en (?<en>\d+) characters$")]
     private static partial Regex SummaryLengths();

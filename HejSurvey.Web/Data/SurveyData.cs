@@ -67,7 +67,9 @@ public static class SurveyData
         {
             if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))
             {
-                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = DateTime.UtcNow });
+                // A shipped version has been reviewed like code: it is final from the start.
+                var now = DateTime.UtcNow;
+                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = now, IsFinal = true, FinalizedAt = now });
             }
         }
         await db.SaveChangesAsync();

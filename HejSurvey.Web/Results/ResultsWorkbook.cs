@@ -45,7 +45,7 @@ public static class ResultsWorkbook
 
             var themesSheet = text["Temaindex"].Value;
             var statementsSheet = text["Påståenden"].Value;
-            var breakdownSheets = questionnaire.Background.Select(b => (b.Key, Name: SheetName(text["Per {0}", BreakdownName(b, text).ToLower(CultureInfo.CurrentCulture)]))).ToList();
+            var breakdownSheets = questionnaire.Background.Select(b => (b.Key, Name: SheetName(text["Per {0}", BreakdownName(b).ToLower(CultureInfo.CurrentCulture)]))).ToList();
 
             await workbook.StartWorksheetAsync(text["Om tabellerna"], new WorksheetOptions().Widths(110), cancel);
             await workbook.AddRowAsync([new SheetCell(text["{0}: resultat per tema, påstående och grupp", round.Title(language)].Value, title)], cancel);
@@ -139,13 +139,7 @@ public static class ResultsWorkbook
     }
 
     /// <summary>A breakdown's short name, as the results page's breakdown menu gives it.</summary>
-    private static string BreakdownName(BackgroundQuestion question, IStringLocalizer<Text> text) => question.Key switch
-    {
-        "orgtype" => text["Organisationstyp"],
-        "role" => text["Roll"],
-        "size" => text["Organisationens storlek"],
-        _ => question.Text.Current,
-    };
+    private static string BreakdownName(BackgroundQuestion question) => question.BreakdownName.Current;
 
     /// <summary>Excel allows 31 characters in a sheet's name, and none of : \ / ? * [ ].</summary>
     private static string SheetName(string name)

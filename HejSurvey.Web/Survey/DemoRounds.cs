@@ -18,7 +18,7 @@ public static class DemoRounds
     {
         // The published years were asked the first questionnaire version; a new round gets the newest.
         var first = await db.Questionnaires.Where(q => q.Key == "hej-digitalt").OrderBy(q => q.Version).FirstAsync();
-        var newest = await db.Questionnaires.Where(q => q.Key == "hej-digitalt").OrderByDescending(q => q.Version).FirstAsync();
+        var newest = await db.Questionnaires.Where(q => q.Key == "hej-digitalt" && q.IsFinal).OrderByDescending(q => q.Version).FirstAsync();
         var now = DateTime.UtcNow;
         db.Rounds.Add(new Round
         {

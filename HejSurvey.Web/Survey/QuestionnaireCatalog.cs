@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Web.Survey;
 
-/// <summary>Parsed questionnaire versions by id. A stored version never changes, so it is parsed once.</summary>
+/// <summary>Parsed questionnaire versions by id. A final version never changes, so it is parsed once; a draft is read afresh.</summary>
 public sealed class QuestionnaireCatalog(IServiceScopeFactory scopes)
 {
     private readonly ConcurrentDictionary<int, QuestionnaireDefinition> parsed = new();
@@ -17,7 +17,8 @@ public sealed class QuestionnaireCatalog(IServiceScopeFactory scopes)
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
-        var json = await db.Questionnaires.Where(q => q.Id == questionnaireId).Select(q => q.Definition).SingleAsync(cancellationToken);
-        return parsed.GetOrAdd(questionnaireId, QuestionnaireDefinition.Parse(json));
+        var stored = await db.Questionnaires.Where(q => q.Id == questionnaireId).Select(q => new { q.Definition, q.IsFinal }).SingleAsync(cancellationToken);
+        var read = QuestionnaireDefinition.Parse(stored.Definition);
+        return stored.IsFinal ? parsed.GetOrAdd(questionnaireId, read) : read;
     }
 }

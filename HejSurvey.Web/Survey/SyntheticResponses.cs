@@ -33,7 +33,7 @@ public static class SyntheticResponses
         var round = await db.Rounds.SingleOrDefaultAsync(r => r.Slug == slug);
         if (round is null)
         {
-            round = NewPublishedRound(slug, (await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync()).Id);
+            round = NewPublishedRound(slug, (await db.Questionnaires.Where(q => q.IsFinal).OrderByDescending(q => q.Version).FirstAsync()).Id);
             // Legends, tables and the catalogue name a round by its title: the slug is an address, not a name.
             if (title is not null)
             {

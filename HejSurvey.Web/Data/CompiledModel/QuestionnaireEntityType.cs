@@ -18,7 +18,7 @@ namespace HejSurvey.Web.Data.CompiledModel
                 "HejSurvey.Web.Data.Questionnaire",
                 typeof(Questionnaire),
                 baseEntityType,
-                propertyCount: 5,
+                propertyCount: 8,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -30,6 +30,13 @@ namespace HejSurvey.Web.Data.CompiledModel
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
+
+            var basedOnVersion = runtimeEntityType.AddProperty(
+                "BasedOnVersion",
+                typeof(int?),
+                propertyInfo: typeof(Questionnaire).GetProperty("BasedOnVersion", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Questionnaire).GetField("<BasedOnVersion>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",
@@ -43,6 +50,20 @@ namespace HejSurvey.Web.Data.CompiledModel
                 typeof(string),
                 propertyInfo: typeof(Questionnaire).GetProperty("Definition", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Questionnaire).GetField("<Definition>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+            var finalizedAt = runtimeEntityType.AddProperty(
+                "FinalizedAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(Questionnaire).GetProperty("FinalizedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Questionnaire).GetField("<FinalizedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var isFinal = runtimeEntityType.AddProperty(
+                "IsFinal",
+                typeof(bool),
+                propertyInfo: typeof(Questionnaire).GetProperty("IsFinal", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Questionnaire).GetField("<IsFinal>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var key = runtimeEntityType.AddProperty(
                 "Key",

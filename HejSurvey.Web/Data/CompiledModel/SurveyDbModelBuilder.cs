@@ -11,7 +11,7 @@ namespace HejSurvey.Web.Data.CompiledModel
     public partial class SurveyDbModel
     {
         private SurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("98b0a25e-0a25-42a0-b48f-46230db41963"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("80b63f41-ae00-4e48-8e95-2a1f37140014"), entityTypeCount: 11)
         {
         }
 

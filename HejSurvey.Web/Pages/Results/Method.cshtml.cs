@@ -19,6 +19,12 @@ public sealed class MethodModel(Data.SurveyDb db, QuestionnaireCatalog catalog, 
 
     public string Slug { get; private set; } = "";
 
+    /// <summary>The version of the questionnaire the round used.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>The change log against each other version of the questionnaire that published rounds used.</summary>
+    public List<(QuestionnaireChanges Changes, QuestionnaireDefinition Earlier, QuestionnaireDefinition Later)> VersionChanges { get; } = [];
+
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
         if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
@@ -27,6 +33,20 @@ public sealed class MethodModel(Data.SurveyDb db, QuestionnaireCatalog catalog, 
         }
         Slug = results.Round.Slug;
         Declaration = MethodDeclaration.Of(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
+        // Every other version of the questionnaire that a published round used: what a comparison with it can say.
+        var own = results.Questionnaire;
+        Version = own.Version;
+        var seen = new HashSet<int> { own.Version };
+        foreach (var round in await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken))
+        {
+            var other = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
+            if (other.Key == own.Key && seen.Add(other.Version))
+            {
+                var (earlier, later) = other.Version < own.Version ? (other, own) : (own, other);
+                VersionChanges.Add((QuestionnaireChanges.Between(earlier, later), earlier, later));
+            }
+        }
+        VersionChanges.Sort((a, b) => a.Changes.From.CompareTo(b.Changes.From));
         return Page();
     }
 }

@@ -82,6 +82,12 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
 
     public QuestionnaireDefinition Questionnaire => Results.Questionnaire;
 
+    /// <summary>What differs between the two rounds' questionnaire versions; null without a comparison or on one version.</summary>
+    public QuestionnaireChanges? Changes { get; private set; }
+
+    /// <summary>The compared round's wording of a statement, or null where that round did not ask it.</summary>
+    public Statement? ComparedStatement(string key) => Compared?.Questionnaire.Statements.FirstOrDefault(s => s.Key == key);
+
     public SurveyOptions Options => options.Value;
 
     /// <summary>The one chart of the embed page: "overview", "themes" or a statement's key; null on the results page.</summary>
@@ -128,17 +134,14 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
                 : null;
             CompareUnavailable = Compared is null;
         }
+        if (Compared is not null && Compared.Questionnaire.Version != Questionnaire.Version)
+        {
+            var (earlier, later) = Compared.Questionnaire.Version < Questionnaire.Version ? (Compared.Questionnaire, Questionnaire) : (Questionnaire, Compared.Questionnaire);
+            Changes = QuestionnaireChanges.Between(earlier, later);
+        }
         return Page();
     }
 
-    /// <summary>Label for a breakdown in the form and headings.</summary>
-    public string BreakdownName(BackgroundQuestion question) => question.Key switch
-    {
-        "orgtype" => text["Organisationstyp"],
-        "role" => text["Roll"],
-        "size" => text["Organisationens storlek"],
-        _ => question.Text.Current,
-    };
 
     /// <summary>
     /// A round's name in a row label, as short as tells the two rounds apart: its year where the titles name

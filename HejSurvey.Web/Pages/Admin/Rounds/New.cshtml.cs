@@ -9,7 +9,7 @@ using Microsoft.Extensions.Localization;
 
 namespace HejSurvey.Web.Pages.Admin.Rounds;
 
-/// <summary>Creates a round as a draft, bound to one stored questionnaire version.</summary>
+/// <summary>Creates a round as a draft, bound to one final questionnaire version.</summary>
 public sealed partial class NewModel(SurveyDb db, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty]
@@ -49,9 +49,9 @@ public sealed partial class NewModel(SurveyDb db, TimeProvider clock, IStringLoc
         {
             ModelState.AddModelError("Input.TitleEn", text["Skriv en engelsk rubrik (högst 200 tecken)."]);
         }
-        if (!await db.Questionnaires.AnyAsync(q => q.Id == Input.QuestionnaireId, cancellationToken))
+        if (!await db.Questionnaires.AnyAsync(q => q.Id == Input.QuestionnaireId && q.IsFinal, cancellationToken))
         {
-            ModelState.AddModelError("Input.QuestionnaireId", text["Välj en version av enkäten."]);
+            ModelState.AddModelError("Input.QuestionnaireId", text["Välj en slutlig version av enkäten."]);
         }
         if (!ModelState.IsValid)
         {
@@ -80,7 +80,10 @@ public sealed partial class NewModel(SurveyDb db, TimeProvider clock, IStringLoc
 
     private async Task LoadQuestionnairesAsync(CancellationToken cancellationToken)
     {
-        var versions = await db.Questionnaires.AsNoTracking().OrderByDescending(q => q.Version).Select(q => new { q.Id, q.Key, q.Version }).ToListAsync(cancellationToken);
+        // Only final versions: a round must never be bound to a text that can still change. The newest is offered first.
+        var versions = await db.Questionnaires.AsNoTracking().Where(q => q.IsFinal)
+            .OrderByDescending(q => q.FinalizedAt).ThenByDescending(q => q.Version)
+            .Select(q => new { q.Id, q.Key, q.Version }).ToListAsync(cancellationToken);
         if (Input.QuestionnaireId == 0 && versions.Count > 0)
         {
             Input.QuestionnaireId = versions[0].Id;
