@@ -137,7 +137,7 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         // not asked then, the removed one is not asked now.
         foreach (var handler in new[] { "Close", "Publish" })
         {
-            using var changed = await browser.ChangeRoundAsync(round.Slug, handler);
+            using var changed = await browser.ChangeRoundAsync(round.Slug, handler, ("confirmed", "true"));
             Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         }
         var results = await site.Browser().GetPageAsync($"/results/{round.Slug}?compare={before.Slug}");
