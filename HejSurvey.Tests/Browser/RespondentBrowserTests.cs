@@ -9,6 +9,7 @@ namespace HejSurvey.Tests.Browser;
 /// and how much is answered, the chosen option's box, the short error summary.
 /// </summary>
 [Collection(UsesBrowser.Name)]
+[Trait("Category", "Browser")]
 public sealed class RespondentBrowserTests(BrowserSite browser)
 {
     private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
