@@ -1,8 +1,10 @@
+using System.Linq.Expressions;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Web.Admin;
@@ -36,69 +38,60 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, RoundCache rounds, 
     /// Opens every draft whose opening time has come (and whose close time, if any, has not); returns how many it opened.
     /// The round counts as opened at its opening time, as a closed round counts as closed at its close time.
     /// </summary>
-    public async Task<int> OpenDueRoundsAsync(CancellationToken cancellationToken)
+    public Task<int> OpenDueRoundsAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        return ChangeDueRoundsAsync(now,
+            r => r.State == RoundState.Draft && r.OpensAt != null && r.OpensAt <= now && (r.ClosesAt == null || r.ClosesAt > now),
+            RoundState.Draft,
+            s => s.SetProperty(r => r.State, RoundState.Open).SetProperty(r => r.OpenedAt, r => r.OpensAt),
+            AuditAction.RoundOpened, "the opening time has come", cancellationToken);
+    }
+
+    /// <summary>Closes every open round whose close time has passed; returns how many it closed.</summary>
+    public Task<int> CloseDueRoundsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return ChangeDueRoundsAsync(now,
+            r => r.State == RoundState.Open && r.ClosesAt != null && r.ClosesAt <= now,
+            RoundState.Open,
+            s => s.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, r => r.ClosesAt),
+            AuditAction.RoundClosed, "the close time has passed", cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves every due round on from <paramref name="from"/>, each in its own transaction with one audit entry. The state
+    /// condition in the update makes this safe against an admin (or, for a close, the response writer) doing it first.
+    /// </summary>
+    private async Task<int> ChangeDueRoundsAsync(
+        DateTime now,
+        Expression<Func<Round, bool>> isDue,
+        RoundState from,
+        Action<UpdateSettersBuilder<Round>> change,
+        string action,
+        string reason,
+        CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
-        var due = await db.Rounds.AsNoTracking()
-            .Where(r => r.State == RoundState.Draft && r.OpensAt != null && r.OpensAt <= now && (r.ClosesAt == null || r.ClosesAt > now))
-            .Select(r => new { r.Id, r.Slug })
-            .ToListAsync(cancellationToken);
-        var opened = 0;
+        var due = await db.Rounds.AsNoTracking().Where(isDue).Select(r => new { r.Id, r.Slug }).ToListAsync(cancellationToken);
+        var changed = 0;
         foreach (var round in due)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // The state condition makes this safe against an admin opening it by hand at the same moment.
-            var changed = await db.Rounds
-                .Where(r => r.Id == round.Id && r.State == RoundState.Draft)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RoundState.Open).SetProperty(r => r.OpenedAt, r => r.OpensAt), cancellationToken);
-            if (changed == 1)
+            if (await db.Rounds.Where(r => r.Id == round.Id && r.State == from).ExecuteUpdateAsync(change, cancellationToken) == 1)
             {
-                db.Audit(now, AuditLog.System, AuditAction.RoundOpened, $"{round.Slug}: the opening time has come");
+                db.Audit(now, AuditLog.System, action, $"{round.Slug}: {reason}");
                 await db.SaveChangesAsync(cancellationToken);
-                opened++;
+                changed++;
             }
             await transaction.CommitAsync(cancellationToken);
             rounds.Forget(round.Slug);
         }
-        if (opened > 0)
+        if (changed > 0)
         {
             await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
         }
-        return opened;
-    }
-
-    /// <summary>Closes every open round whose close time has passed; returns how many it closed.</summary>
-    public async Task<int> CloseDueRoundsAsync(CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SurveyDb>();
-        var due = await db.Rounds.AsNoTracking()
-            .Where(r => r.State == RoundState.Open && r.ClosesAt != null && r.ClosesAt <= now)
-            .Select(r => new { r.Id, r.Slug })
-            .ToListAsync(cancellationToken);
-        var closed = 0;
-        foreach (var round in due)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // The state condition makes this safe against an admin or the response writer closing it first.
-            var changed = await db.Rounds
-                .Where(r => r.Id == round.Id && r.State == RoundState.Open)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RoundState.Closed).SetProperty(r => r.ClosedAt, r => r.ClosesAt), cancellationToken);
-            if (changed == 1)
-            {
-                db.Audit(now, AuditLog.System, AuditAction.RoundClosed, $"{round.Slug}: the close time has passed");
-                await db.SaveChangesAsync(cancellationToken);
-                closed++;
-            }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        if (closed > 0)
-        {
-            await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
-        }
-        return closed;
+        return changed;
     }
 }
