@@ -91,6 +91,44 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
         await Eventually(async () => !await b.HoldsResultsPageAsync(), Promise);
     }
 
+    [ChangeSignalServer.Fact]
+    public async Task A_change_is_announced_on_one_channel_with_the_round_as_payload_after_it_is_made()
+    {
+        await using var node = await Node.StartAsync(server, expectedListeners: 1);
+        await using var listener = new NpgsqlConnection(server.ConnectionString);
+        await listener.OpenAsync();
+        var heard = new List<string>();
+        listener.Notification += (_, notification) => heard.Add($"{notification.Channel} {notification.Payload}");
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeSignal.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        await node.Changes.RoundChangedAsync("signal-payload");
+        await node.Changes.ResultsChangedAsync();
+        using var timeout = new CancellationTokenSource(Promise);
+        while (heard.Count < 2)
+        {
+            await listener.WaitAsync(timeout.Token);
+        }
+
+        Assert.Equal([$"{ChangeSignal.Channel} signal-payload", $"{ChangeSignal.Channel} "], heard);
+    }
+
+    [Fact]
+    public async Task A_node_that_cannot_reach_the_server_still_forgets_its_own_copies_and_says_why()
+    {
+        // Nothing listens on port 1: every connection is refused at once.
+        await using var node = await Node.StartAsync("Host=127.0.0.1;Port=1;Username=hej;Database=nowhere;Timeout=2");
+        await node.CacheResultsPageAsync();
+
+        await node.Changes.RoundChangedAsync("signal-unreachable");
+
+        Assert.False(await node.HoldsResultsPageAsync());
+        Assert.Contains(node.Log, line => line.StartsWith("Warning: Could not tell the other web nodes that round signal-unreachable changed", StringComparison.Ordinal));
+        await Eventually(() => Task.FromResult(node.Log.Count(line => line.StartsWith("Warning: Not hearing the other web nodes' changes", StringComparison.Ordinal)) >= 2), TimeSpan.FromSeconds(5));
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
@@ -130,11 +168,18 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
 
         public static async Task<Node> StartAsync(ChangeSignalServer server, int expectedListeners)
         {
+            var node = await StartAsync(server.ConnectionString);
+            await Eventually(async () => (await ListenersAsync(server)).Count == expectedListeners, TimeSpan.FromSeconds(10));
+            return node;
+        }
+
+        public static async Task<Node> StartAsync(string connectionString)
+        {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [SiteChangesSetup.ProviderSetting] = "PostgreSQL",
-                ["ConnectionStrings:Survey"] = server.ConnectionString,
+                ["ConnectionStrings:Survey"] = connectionString,
             });
             var log = new ConcurrentQueue<string>();
             builder.Services.AddLogging(logging => logging.AddProvider(new Recorder(log)));
@@ -144,7 +189,6 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
             builder.AddSiteChanges();
             var host = builder.Build();
             await host.StartAsync();
-            await Eventually(async () => (await ListenersAsync(server)).Count == expectedListeners, TimeSpan.FromSeconds(10));
             return new Node(host, log);
         }
 
