@@ -70,6 +70,10 @@ public static class SiteChangesSetup
             ApplicationName = ChangeSignal.ApplicationName,
             // One NOTIFY at a time from the response writer, the round closer and an admin or two: a few connections do.
             MaxPoolSize = 4,
+            // The response writer waits for the NOTIFY before it answers; a server that does not answer must not hold
+            // the respondents for the default 15 + 30 seconds when their answers are already stored.
+            Timeout = 3,
+            CommandTimeout = 3,
         };
         builder.Services.AddSingleton(sp => new ChangeSignal(NpgsqlDataSource.Create(signalConnection), sp.GetRequiredService<ILogger<ChangeSignal>>()));
         builder.Services.AddSingleton(sp => new SiteChanges(sp.GetRequiredService<RoundCache>(), sp.GetRequiredService<IOutputCacheStore>(), sp.GetRequiredService<ChangeSignal>()));
