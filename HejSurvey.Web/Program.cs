@@ -15,6 +15,7 @@ builder.AddSiteContact();
 builder.AddPublicOrigin();
 builder.AddRequestLimits();
 builder.AddResults();
+builder.AddSiteChanges();
 builder.AddResultsCompression();
 builder.AddAdmin();
 builder.AddSurveyHealth();

@@ -1,8 +1,6 @@
 using System.Linq.Expressions;
 using HejSurvey.Web.Data;
-using HejSurvey.Web.OpenResults;
-using HejSurvey.Web.Survey;
-using Microsoft.AspNetCore.OutputCaching;
+using HejSurvey.Web.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
@@ -14,7 +12,7 @@ namespace HejSurvey.Web.Admin;
 /// writer closes a round the moment a late submission arrives; this is the clock-driven half), and opens drafts whose
 /// opening time has come, in the same check.
 /// </summary>
-public sealed class RoundCloser(IServiceScopeFactory scopes, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IOptions<AdminOptions> options, ILogger<RoundCloser> logger) : BackgroundService
+public sealed class RoundCloser(IServiceScopeFactory scopes, SiteChanges changes, TimeProvider clock, IOptions<AdminOptions> options, ILogger<RoundCloser> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +59,10 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, RoundCache rounds, 
 
     /// <summary>
     /// Moves every due round on from <paramref name="from"/>, each in its own transaction with one audit entry. The state
-    /// condition in the update makes this safe against an admin (or, for a close, the response writer) doing it first.
+    /// condition in the update makes this safe against an admin (or, for a close, the response writer) doing it first, and
+    /// against the round closer of another web node doing it at the same moment: both may find the round due, but the
+    /// second update waits for the first one's commit (SQLite's single writer, PostgreSQL's row lock, after which it reads
+    /// the committed state again) and then matches no row, so only the first writes an audit entry and tells the nodes.
     /// </summary>
     private async Task<int> ChangeDueRoundsAsync(
         DateTime now,
@@ -79,18 +80,18 @@ public sealed class RoundCloser(IServiceScopeFactory scopes, RoundCache rounds, 
         foreach (var round in due)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (await db.Rounds.Where(r => r.Id == round.Id && r.State == from).ExecuteUpdateAsync(change, cancellationToken) == 1)
+            var moved = await db.Rounds.Where(r => r.Id == round.Id && r.State == from).ExecuteUpdateAsync(change, cancellationToken) == 1;
+            if (moved)
             {
                 db.Audit(now, AuditLog.System, action, $"{round.Slug}: {reason}");
                 await db.SaveChangesAsync(cancellationToken);
                 changed++;
             }
             await transaction.CommitAsync(cancellationToken);
-            rounds.Forget(round.Slug);
-        }
-        if (changed > 0)
-        {
-            await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
+            if (moved)
+            {
+                await changes.RoundChangedAsync(round.Slug);
+            }
         }
         return changed;
     }

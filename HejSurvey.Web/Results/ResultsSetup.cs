@@ -6,9 +6,9 @@ namespace HejSurvey.Web.OpenResults;
 
 /// <summary>
 /// Results are read far more often than they change, so every results route is served from the output
-/// cache until answers to a round with live results are committed (the response writer evicts
-/// <see cref="CacheTag"/>; answers to other open rounds change no results page), a round closes, or the
-/// publication of a round changes (the admin area evicts it too).
+/// cache until answers to a round with live results are committed (answers to other open rounds change no
+/// results page), a round closes, or the publication of a round changes. Each of these tells
+/// <see cref="Site.SiteChanges"/>, which evicts <see cref="CacheTag"/> on every web node.
 /// </summary>
 public static class ResultsSetup
 {

@@ -4,9 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
-using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Data.Sqlite;
 
 namespace HejSurvey.Web.Survey;
@@ -40,7 +38,7 @@ public enum SubmitOutcome
 /// each request only after that transaction has committed. SQLite takes one writer at a time anyway, so
 /// this turns many small fsyncs into one without ever acknowledging an answer that is not on disk.
 /// </summary>
-public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock, ILogger<ResponseWriter> logger, IOutputCacheStore? resultsCache = null) : BackgroundService
+public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock, ILogger<ResponseWriter> logger, SiteChanges? changes = null) : BackgroundService
 {
     private const int MaxBatch = 256;
 
@@ -80,10 +78,10 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
                 var (outcomes, resultsChanged) = WriteBatch(connection, batch);
                 // Only answers to a round whose results are shown while it is open change a results page; a refused
                 // submission may have closed its round, which changes what the results show as well.
-                if (resultsCache is not null && (resultsChanged || outcomes.Contains(SubmitOutcome.RoundClosed)))
+                if (changes is not null && (resultsChanged || outcomes.Contains(SubmitOutcome.RoundClosed)))
                 {
-                    // Before anyone is answered, so a respondent who goes on to the results sees their answers counted.
-                    await resultsCache.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
+                    // Before anyone is answered, so a respondent who goes on to the results (on any node) sees their answers counted.
+                    await changes.ResultsChangedAsync();
                 }
                 for (var i = 0; i < batch.Count; i++)
                 {

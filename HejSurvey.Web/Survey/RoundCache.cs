@@ -17,10 +17,15 @@ public sealed class RoundCache(IMemoryCache cache)
     private static readonly Func<SurveyDb, string, Task<Round?>> RoundBySlug =
         EF.CompileAsyncQuery((SurveyDb db, string slug) => db.Rounds.AsNoTracking().SingleOrDefault(r => r.Slug == slug));
 
+    /// <summary>Part of every key; <see cref="ForgetAll"/> moves it on.</summary>
+    private long generation;
+
     /// <summary>The round of the slug, or null. The round is shared between requests: read it, never change it.</summary>
     public async Task<Round?> FindAsync(SurveyDb db, string slug)
     {
-        if (cache.TryGetValue(Key(slug), out Round? round))
+        // One key for the look-up and the store: a round read before a ForgetAll is kept under the key it forgot.
+        var key = Key(slug);
+        if (cache.TryGetValue(key, out Round? round))
         {
             return round;
         }
@@ -28,12 +33,18 @@ public sealed class RoundCache(IMemoryCache cache)
         // Unknown slugs are not kept: anyone can make up as many of them as they like.
         if (round is not null)
         {
-            cache.Set(Key(slug), round, Lifetime);
+            cache.Set(key, round, Lifetime);
         }
         return round;
     }
 
     public void Forget(string slug) => cache.Remove(Key(slug));
 
-    private static (Type, string) Key(string slug) => (typeof(RoundCache), slug);
+    /// <summary>
+    /// Forgets every round at once, for when changes may have been missed. The cache is shared with others, so the old
+    /// entries are not searched for: they stop being found and expire within <see cref="Lifetime"/>.
+    /// </summary>
+    public void ForgetAll() => Interlocked.Increment(ref generation);
+
+    private (Type, long, string) Key(string slug) => (typeof(RoundCache), Volatile.Read(ref generation), slug);
 }

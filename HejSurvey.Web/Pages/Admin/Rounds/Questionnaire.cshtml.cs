@@ -1,10 +1,8 @@
 using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
-using HejSurvey.Web.OpenResults;
-using HejSurvey.Web.Survey;
+using HejSurvey.Web.Site;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -14,7 +12,7 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// Binds a draft round to another final questionnaire version. One conditional UPDATE, so a round that is opened at the
 /// same moment keeps the version it opened with; refused with 409 otherwise.
 /// </summary>
-public sealed class QuestionnaireModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
+public sealed class QuestionnaireModel(SurveyDb db, SiteChanges changes, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     public string Slug { get; private set; } = "";
 
@@ -46,8 +44,7 @@ public sealed class QuestionnaireModel(SurveyDb db, RoundCache rounds, IOutputCa
         db.Audit(clock.GetUtcNow().UtcDateTime, User.AdminName(), AuditAction.RoundQuestionnaire, $"{slug}: {version.Key} v{version.Version}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        rounds.Forget(slug);
-        await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
+        await changes.RoundChangedAsync(slug);
         TempData[RoundModel.DoneKey] = text["Omgången använder nu {0} version {1}.", version.Key, version.Version].Value;
         return RedirectToPage("/Admin/Rounds/Round", new { slug });
     }

@@ -8,7 +8,6 @@ using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Localization;
@@ -24,7 +23,7 @@ namespace HejSurvey.Web.Pages.Admin.Rounds;
 /// A closed round never reopens. The response writer reads the state inside its own write transaction, so a
 /// submission racing with a close is either stored before it or refused after it.
 /// </summary>
-public sealed partial class RoundModel(SurveyDb db, RoundCache rounds, IOutputCacheStore cache, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
+public sealed partial class RoundModel(SurveyDb db, SiteChanges changes, TimeProvider clock, IStringLocalizer<Text> text, IOptions<SurveyOptions> options) : PageModel
 {
     /// <summary>The live-results policy in force, stated beside the switch.</summary>
     public SurveyOptions Options => options.Value;
@@ -273,8 +272,7 @@ public sealed partial class RoundModel(SurveyDb db, RoundCache rounds, IOutputCa
                 db.Audit(Now, User.AdminName(), action, detail is null ? slug : $"{slug}: {detail}");
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                rounds.Forget(slug);
-                await cache.EvictByTagAsync(ResultsSetup.CacheTag, cancellationToken);
+                await changes.RoundChangedAsync(slug);
                 Done = done;
                 return RedirectToPage(new { slug });
             }
