@@ -27,6 +27,9 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 
 await app.Services.MigrateSurveyDatabaseAsync();
+// The collector sizes its young generation from the processor's cache (300 MB on the benchmark's host), so without this
+// the garbage of the database check above is still held while the host starts: the start peaked 5 MB higher.
+GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 if (args is ["seed", ..])
 {
     return await SyntheticResponses.RunSeedCommandAsync(app.Services, args, Console.Out);

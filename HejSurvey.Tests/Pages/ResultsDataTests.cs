@@ -131,6 +131,43 @@ public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFacto
     }
 
     [Fact]
+    public async Task The_results_page_and_the_method_page_link_every_data_file_with_what_it_holds_in_both_languages()
+    {
+        await site.PublishedRoundAsync("linked-data", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+        string[] files = ["data.csv", "distribution.csv", "data.xlsx", "data.json", "datapackage.json"];
+
+        foreach (var (culture, distributionLabel, distributionSentence) in new[]
+        {
+            ("sv", "Svarsfördelning (CSV)", "Samma antal svar i lång form: en rad per grupp, påstående och svar"),
+            ("en", "Distribution of answers (CSV)", "The same answer counts in long form: a row per group, statement and answer"),
+        })
+        {
+            var round = await browser.GetPageAsync($"/results/linked-data?culture={culture}");
+            var method = await browser.GetPageAsync($"/results/linked-data/method?culture={culture}");
+            Assert.Contains(round.QuerySelectorAll(".data-links a"), a => a.GetAttribute("href") == "/results/linked-data/distribution.csv");
+            foreach (var page in new[] { round, method })
+            {
+                var list = page.QuerySelector("dl.data-files")!;
+                var links = list.QuerySelectorAll("dt > a[href^='/results/']").Select(a => a.GetAttribute("href")).ToList();
+                Assert.Equal(files.Select(f => $"/results/linked-data/{f}"), links);
+                // Each file has its sentence, in the language of the page.
+                Assert.All(list.QuerySelectorAll("dt"), dt => Assert.True(dt.NextElementSibling is { LocalName: "dd" } dd && dd.TextContent.Trim().EndsWith('.')));
+                var distribution = list.QuerySelector("a[href$='/distribution.csv']")!;
+                Assert.Equal(distributionLabel, distribution.TextContent.Trim());
+                Assert.StartsWith(distributionSentence, distribution.ParentElement!.NextElementSibling!.TextContent.Trim(), StringComparison.Ordinal);
+                Assert.Contains(ResultsSite.Questionnaire.DontKnow.Text.In(culture), distribution.ParentElement!.NextElementSibling!.TextContent, StringComparison.Ordinal);
+            }
+        }
+
+        // The link answers with the CSV itself.
+        using var response = await browser.GetAsync("/results/linked-data/distribution.csv");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("round,breakdown,group,group_code,theme,item,value,count,suppressed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_or_unpublished_round_has_no_distribution()
     {
         await site.CreateRoundAsync("unpublished-long", published: false);

@@ -22,6 +22,9 @@ public sealed class MethodModel(Data.SurveyDb db, QuestionnaireCatalog catalog, 
     /// <summary>The version of the questionnaire the round used.</summary>
     public int Version { get; private set; }
 
+    /// <summary>The questionnaire's "don't know", as the list of data files names the answer coded 0.</summary>
+    public string DontKnow { get; private set; } = "";
+
     /// <summary>The change log against each other version of the questionnaire that published rounds used.</summary>
     public List<(QuestionnaireChanges Changes, QuestionnaireDefinition Earlier, QuestionnaireDefinition Later)> VersionChanges { get; } = [];
 
@@ -36,6 +39,7 @@ public sealed class MethodModel(Data.SurveyDb db, QuestionnaireCatalog catalog, 
         // Every other version of the questionnaire that a published round used: what a comparison with it can say.
         var own = results.Questionnaire;
         Version = own.Version;
+        DontKnow = own.DontKnow.Text.Current;
         var seen = new HashSet<int> { own.Version };
         foreach (var round in await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken))
         {
