@@ -122,7 +122,7 @@ public static partial class QuestionnaireXlsForm
         Dictionary<string, Sheet> sheets;
         try
         {
-            sheets = ReadSheets(file, text);
+            sheets = ReadSheets(file);
         }
         catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or System.Xml.XmlException or FormatException or InvalidOperationException)
         {
@@ -163,7 +163,7 @@ public static partial class QuestionnaireXlsForm
     /// <summary>A sheet as its header and rows of cell texts by header name, with each row's number in the sheet.</summary>
     private sealed record Sheet(string Name, List<(string Header, int Column)> Headers, List<(int Number, Dictionary<string, string> Cells)> Rows);
 
-    private static Dictionary<string, Sheet> ReadSheets(byte[] file, IStringLocalizer<Text> text)
+    private static Dictionary<string, Sheet> ReadSheets(byte[] file)
     {
         using var stream = new MemoryStream(file, writable: false);
         using var document = SpreadsheetDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = WorkbookUpload.MaxEntryBytes });
