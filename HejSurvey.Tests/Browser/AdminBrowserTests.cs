@@ -143,6 +143,7 @@ public sealed class AdminBrowserTests(BrowserSite browser)
             [
                 r.Id.ToString(CultureInfo.InvariantCulture),
                 r.SubmittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Questionnaire.Version.ToString(CultureInfo.InvariantCulture),
                 .. keys.Select(k => r.Answers.SingleOrDefault(a => a.QuestionKey == k)?.Value.ToString(CultureInfo.InvariantCulture) ?? ""),
                 ResponseExport.OneLine(r.FreeText) ?? "",
             ]),

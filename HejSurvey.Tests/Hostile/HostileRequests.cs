@@ -218,6 +218,9 @@ public static class HostileRequests
         {
             yield return new($"{kind} questionnaire upload, token in the header", f => PostTo("/admin/questionnaires/import", new MultipartFormDataContent { { new StringContent(body), "file", "q.json" } }, (HeaderToken, f[Token])));
         }
+        yield return new("XLSForm zip bomb upload without a session", f => PostTo(Web.Site.RequestLimits.ImportPath, Upload(f, ZipBomb(), "bomb.xlsx")));
+        yield return new("import upload past the import's own limit without a session", f => PostTo(Web.Site.RequestLimits.ImportPath, Upload(f, new byte[Web.Site.RequestLimits.MaxImportBodyBytes + 1], "big.xlsx")));
+        yield return new("import-sized upload to the survey", f => Post(Upload(f, new byte[Web.Site.RequestLimits.MaxImportFileBytes - 1024], "big.xlsx")));
         yield return new("questionnaire editor post without a session", f => PostTo("/admin/questionnaires/hej-digitalt/1/edit", Form(f, new Dictionary<string, string> { ["action"] = "add-theme" })));
         yield return new("round re-binding without a session", f => PostTo("/admin/rounds/" + Slug + "/questionnaire", Form(f, new Dictionary<string, string> { ["QuestionnaireId"] = "1" })));
         yield return new("multipart that never ends to the login, token in the header", f => PostTo("/admin/login", Raw("--x\r\nContent-Disposition: form-data; name=\"Input.Name\"\r\n\r\nx", "multipart/form-data; boundary=x"), (HeaderToken, f[Token])));
@@ -243,7 +246,7 @@ public static class HostileRequests
             "/results/%C3%A5/method", "/results/%C3%A5/data.xlsx", "/results/%C3%A5/embed/overview", "/results/" + Slug + "/embed/%C3%A5", "/results/" + Slug + "/embed/%27%3E%3Cscript%3E",
             "/results/" + Slug + "/embed/overview?by=%C3%A5&compare=%27", "/catalog.rdf?%C3%A5", "/admin/rounds/%C3%A5/responses.sps", "/admin/rounds/%C3%A5/responses.R", "/admin/rounds/%C3%A5/responses.xlsx",
             "/admin/rounds/%C3%A5/close", "/admin/rounds/%C3%A5/qr.svg", "/admin/rounds/%27%3E%3Cscript%3E/qr.png",
-            "/admin/questionnaires", "/admin/questionnaires/%C3%A5/1", "/admin/questionnaires/hej-digitalt/99999999999", "/admin/questionnaires/%C3%A5/1.json",
+            "/admin/questionnaires", "/admin/questionnaires/%C3%A5/1", "/admin/questionnaires/hej-digitalt/99999999999", "/admin/questionnaires/%C3%A5/1.json", "/admin/questionnaires/hej-digitalt/1.xlsx", "/admin/questionnaires/%C3%A5/1.xlsx", "/admin/questionnaires/hej-digitalt/99999999999.xlsx",
             "/admin/questionnaires/hej-digitalt/1/edit", "/admin/questionnaires/import", "/admin/rounds/%C3%A5/questionnaire", "/schemas/questionnaire.schema.json?%C3%A5" })
         {
             yield return new($"GET {url}", _ => Send(HttpMethod.Get, url, null));
@@ -323,6 +326,22 @@ public static class HostileRequests
             content.Add(new ByteArrayContent(new byte[fileBytes]), "upload", "big.bin");
         }
         return content;
+    }
+
+    /// <summary>A file in the import's multipart form, with the survey form's antiforgery token (valid for any form).</summary>
+    private static MultipartFormDataContent Upload(IReadOnlyDictionary<string, string> hidden, byte[] file, string name) =>
+        new() { { new StringContent(hidden[Token]), Token }, { new ByteArrayContent(file), "file", name } };
+
+    /// <summary>A zip of 40 MB of zeros in a few tens of kilobytes.</summary>
+    private static byte[] ZipBomb()
+    {
+        using var stream = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = archive.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+            entry.Write(new byte[40 * 1024 * 1024]);
+        }
+        return stream.ToArray();
     }
 
     private static StringContent Raw(string body, string contentType)

@@ -56,7 +56,7 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var rows = CsvTable.Lines(bytes);
 
-        Assert.Equal(["id", "date", .. Keys, "speedup"], rows[0]);
+        Assert.Equal(["id", "date", "questionnaire_version", .. Keys, "speedup"], rows[0]);
         Assert.Equal(4, rows.Count);
         await using var db = site.Db();
         var roundId = (await site.RoundAsync("data-csv")).Id;
@@ -67,7 +67,8 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
             var row = rows[person + 1];
             Assert.Equal(ids[person].ToString(CultureInfo.InvariantCulture), row[0]);
             Assert.Equal(today, row[1]);
-            Assert.Equal(Keys.Select(k => given[person][k]), row[2..^1]);
+            Assert.Equal(Questionnaire.Version.ToString(CultureInfo.InvariantCulture), row[2]);
+            Assert.Equal(Keys.Select(k => given[person][k]), row[3..^1]);
         }
         Assert.Equal("Åsa på kontoret: \"mer tid\", tack – öppna data!", rows[1][^1]);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"klicka\")", rows[2][^1]);
@@ -128,14 +129,15 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         var lines = CsvTable.Lines(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(["column", "kind", "theme", "text_sv", "text_en", "value", "label_sv", "label_en"], lines[0]);
         var rows = lines[1..];
-        Assert.Equal(["id", "date", .. Keys, "speedup"], rows.Select(r => r[0]).Distinct());
+        Assert.Equal(["id", "date", "questionnaire_version", .. Keys, "speedup"], rows.Select(r => r[0]).Distinct());
+        Assert.Contains(rows, r => r[0] == "questionnaire_version" && r[5] == Questionnaire.Version.ToString(CultureInfo.InvariantCulture) && r[7] == $"{Questionnaire.Key} version {Questionnaire.Version}");
         var statement = Questionnaire.Statements.First();
         Assert.Contains(rows, r => r[0] == statement.Key && r[3] == statement.Text.Sv && r[4] == statement.Text.En && r[5] == "0" && r[6] == "Vet inte" && r[7] == "Don't know");
         Assert.Contains(rows, r => r[0] == "size" && r[5] == "4" && r[6] == "5 000 eller fler" && r[7] == "5,000 or more");
 
         using var json = await browser.GetAsync("/admin/rounds/data-codebook/codebook.json");
         using var codebook = JsonDocument.Parse(await json.Content.ReadAsStringAsync());
-        Assert.Equal(Keys.Length + 3, codebook.RootElement.GetArrayLength());
+        Assert.Equal(Keys.Length + 4, codebook.RootElement.GetArrayLength());
     }
 
     [Fact]

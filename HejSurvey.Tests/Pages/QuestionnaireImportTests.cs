@@ -168,9 +168,24 @@ public sealed class QuestionnaireImportTests(AdminSiteFactory site) : IClassFixt
             before = await db.Questionnaires.CountAsync();
         }
 
-        using (var oversized = await ImportAsync(browser, new byte[Web.Site.RequestLimits.MaxBodyBytes + 1]))
+        // Past the site's form limit but within the import's own: read, and refused for what it is.
+        using (var pastFormLimit = await ImportAsync(browser, new byte[Web.Site.RequestLimits.MaxBodyBytes + 1]))
         {
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, pastFormLimit.StatusCode);
+            Assert.Contains("inte giltig JSON", (await HtmlForm.ParseAsync(pastFormLimit)).QuerySelector("#problems")!.TextContent, StringComparison.Ordinal);
+        }
+        // Past the import's limit: never read, and the import page says why (not a bare 413).
+        using (var oversized = await ImportAsync(browser, new byte[Web.Site.RequestLimits.MaxImportBodyBytes + 1]))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, oversized.StatusCode);
+            var refused = await HtmlForm.ParseAsync(oversized);
+            Assert.Contains("Filen är större än 256 kB.", refused.QuerySelector("#problems")!.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(refused.QuerySelector("form input[type=file]#file"));
+        }
+        using (var justOver = await ImportAsync(browser, new byte[Web.Site.RequestLimits.MaxImportFileBytes + 1]))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, justOver.StatusCode);
+            Assert.Contains("Filen är större än 256 kB.", (await HtmlForm.ParseAsync(justOver)).QuerySelector("#problems")!.TextContent, StringComparison.Ordinal);
         }
         using (var empty = await ImportAsync(browser, []))
         {

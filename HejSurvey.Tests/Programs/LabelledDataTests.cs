@@ -127,6 +127,7 @@ public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<Adm
         {
             Assert.Equal(stored[i].Id.ToString(CultureInfo.InvariantCulture), read[i]["id"].Trim());
             Assert.Equal(stored[i].SubmittedOn.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture), read[i]["date"].Trim());
+            Assert.Equal(Questionnaire.Version.ToString(CultureInfo.InvariantCulture), read[i][ResponseExport.VersionColumn].Trim());
             foreach (var answer in stored[i].Answers)
             {
                 Assert.Equal(answer.Value.ToString(CultureInfo.InvariantCulture), read[i][answer.QuestionKey].Trim());
@@ -168,7 +169,7 @@ public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<Adm
         foreach (var (entry, column) in codebook.Zip(columns))
         {
             Assert.Equal(entry.TextSv, column["label"]);
-            Assert.Equal(entry.Kind switch { "statement" => "ordered factor", "background" => "factor", "date" => "Date", "id" => "integer", _ => "character" }, column["class"]);
+            Assert.Equal(entry.Kind switch { "statement" => "ordered factor", "background" or "version" => "factor", "date" => "Date", "id" => "integer", _ => "character" }, column["class"]);
             var levels = entry.Values.Where(v => entry.Kind != "statement" || v.Value != QuestionnaireDefinition.DontKnowValue).Select(v => v.LabelSv);
             Assert.Equal(string.Join('|', levels), column["levels"]);
         }
@@ -181,6 +182,7 @@ public sealed class LabelledDataTests(AdminSiteFactory site) : IClassFixture<Adm
         {
             Assert.Equal(stored[i].Id.ToString(CultureInfo.InvariantCulture), read[i]["id"]);
             Assert.Equal(stored[i].SubmittedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), read[i]["date"]);
+            Assert.Equal($"{Questionnaire.Key} version {Questionnaire.Version}", read[i][ResponseExport.VersionColumn]);
             foreach (var answer in stored[i].Answers)
             {
                 var isStatement = Questionnaire.Statements.Any(s => s.Key == answer.QuestionKey);

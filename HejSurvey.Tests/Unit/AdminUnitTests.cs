@@ -50,10 +50,13 @@ public sealed partial class AdminUnitTests
         var columns = ResponseExport.Columns(questionnaire);
         var codebook = ResponseExport.Codebook(questionnaire).ToList();
 
-        Assert.Equal(["id", "date", "lead_drive"], columns[..3]);
+        Assert.Equal(["id", "date", "questionnaire_version", "lead_drive"], columns[..4]);
         Assert.Equal(["orgtype", "role", "size", "speedup"], columns[^4..]);
         Assert.Equal(columns, codebook.Select(c => c.Column));
         Assert.Equal(6, codebook.Single(c => c.Column == "lead_drive").Values.Count); // 1–5 and "don't know"
+        var version = codebook.Single(c => c.Column == "questionnaire_version");
+        Assert.Equal($"hej-digitalt version {questionnaire.Version}", Assert.Single(version.Values).LabelEn);
+        Assert.Contains("hej-digitalt", version.TextSv, StringComparison.Ordinal);
     }
 
     [Fact]

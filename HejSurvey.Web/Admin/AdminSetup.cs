@@ -89,6 +89,7 @@ public static class AdminSetup
         files.MapGet("/rounds/{slug}/qr.png", SurveyQrCode.PngAsync);
         files.MapGet("/backup", DatabaseBackup.DownloadAsync);
         files.MapGet("/questionnaires/{key}/{version:int}.json", QuestionnaireExport.JsonAsync);
+        files.MapGet("/questionnaires/{key}/{version:int}.xlsx", QuestionnaireExport.XlsFormAsync);
     }
 
     /// <summary>Marks the endpoints that answer with a file rather than a page.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
 using HejSurvey.Web.Data;
@@ -17,6 +18,12 @@ public static class ResponseExport
 {
     private const string IdColumn = "id";
     private const string DateColumn = "date";
+
+    /// <summary>
+    /// The questionnaire version every row was answered on: the same in every row of one round, but the files of rounds
+    /// on different versions can be stacked and still tell which wording each answer had (the codebook names both).
+    /// </summary>
+    public const string VersionColumn = "questionnaire_version";
 
     private static readonly CsvWriterOptions Csv = CsvWriterOptions.Default with
     {
@@ -40,6 +47,7 @@ public static class ResponseExport
         {
             csv.WriteField(response.Id, default);
             csv.WriteField(response.Date);
+            csv.WriteField(questionnaire.Version, default);
             foreach (var value in response.Values)
             {
                 csv.WriteField(value, default);
@@ -161,9 +169,9 @@ public static class ResponseExport
     public static string? OneLine(string? freeText) =>
         freeText is not null && freeText.AsSpan().IndexOfAny('\r', '\n') >= 0 ? freeText.ReplaceLineEndings(" ") : freeText;
 
-    /// <summary>The columns of the export, in questionnaire order: id, date, statements, background questions, free text.</summary>
+    /// <summary>The columns of the export, in questionnaire order: id, date, questionnaire version, statements, background questions, free text.</summary>
     public static string[] Columns(QuestionnaireDefinition questionnaire) =>
-        [IdColumn, DateColumn, .. questionnaire.ChoiceKeys, questionnaire.FreeText.Key];
+        [IdColumn, DateColumn, VersionColumn, .. questionnaire.ChoiceKeys, questionnaire.FreeText.Key];
 
     public sealed record CodebookValue(int Value, string LabelSv, string LabelEn);
 
@@ -174,6 +182,10 @@ public static class ResponseExport
     {
         yield return new CodebookEntry(IdColumn, "id", null, "Svarets löpnummer", "Sequence number of the response", []);
         yield return new CodebookEntry(DateColumn, "date", null, "Datum då svaret lämnades (svensk tid, ÅÅÅÅ-MM-DD)", "Date the response was given (Swedish time, YYYY-MM-DD)", []);
+        var version = questionnaire.Version.ToString(CultureInfo.InvariantCulture);
+        yield return new CodebookEntry(VersionColumn, "version", null,
+            $"Versionen av enkäten {questionnaire.Key} som svaret gavs på", $"The version of the questionnaire {questionnaire.Key} the response was given on",
+            [new CodebookValue(questionnaire.Version, $"{questionnaire.Key} version {version}", $"{questionnaire.Key} version {version}")]);
         CodebookValue[] scale = [.. questionnaire.Scale.Append(questionnaire.DontKnow).Select(o => new CodebookValue(o.Value, o.Text.Sv, o.Text.En))];
         foreach (var theme in questionnaire.Themes)
         {

@@ -71,9 +71,10 @@ public static class ResponseWorkbook
             }
             row[0] = new Cell(response.Id);
             row[1] = new Cell(day, date);
+            row[2] = new Cell(questionnaire.Version);
             for (var i = 0; i < response.Values.Length; i++)
             {
-                row[i + 2] = new Cell(response.Values[i]);
+                row[i + 3] = new Cell(response.Values[i]);
             }
             row[^1] = new Cell(response.FreeText);
             await workbook.AddRowAsync(row, cancel);

@@ -23,7 +23,7 @@ public static class SpssSyntax
         var names = VariableNames.Of(questionnaire);
         var codebook = ResponseExport.Codebook(questionnaire).ToList();
         var statements = codebook.Select((entry, i) => (entry, name: names[i])).Where(c => c.entry.Kind == "statement").Select(c => c.name).ToList();
-        var background = codebook.Select((entry, i) => (entry, name: names[i])).Where(c => c.entry.Kind == "background").ToList();
+        var nominal = codebook.Select((entry, i) => (entry, name: names[i])).Where(c => c.entry.Kind is "version" or "background").ToList();
         var csvFile = $"{slug}-responses.csv";
         var freeTextWidth = Math.Min(32767, questionnaire.FreeText.MaxLength * 4);
         var s = new StringBuilder();
@@ -48,6 +48,7 @@ public static class SpssSyntax
             {
                 "id" => "F10.0",
                 "date" => "SDATE10",
+                "version" => "F4.0",
                 "free-text" => $"A{freeTextWidth}",
                 _ => "F2.0",
             };
@@ -81,7 +82,7 @@ public static class SpssSyntax
         {
             levels.Add($"{Names(statements)} (ORDINAL)");
         }
-        levels.Add($"{Names([.. background.Select(b => b.name), names[^1]])} (NOMINAL)");
+        levels.Add($"{Names([.. nominal.Select(b => b.name), names[^1]])} (NOMINAL)");
         Line($"VARIABLE LEVEL {string.Join("\n  /", levels)}.");
         Line($"FORMATS {names[1]} (SDATE10).");
         Line("EXECUTE.");

@@ -181,7 +181,7 @@ public static class OpenData
     /// columns' categories, the suppressed cells declared as missing values with their meaning, the primary key, both
     /// files, the licence, and who publishes it; the description is the round's method text.
     /// </summary>
-    public static JsonObject DataPackage(PublishedRound round, QuestionnaireDefinition questionnaire, int minGroupSize, Publisher publisher, DateTime now, string description)
+    public static JsonObject DataPackage(PublishedRound round, QuestionnaireDefinition questionnaire, QuestionnaireVersion version, int minGroupSize, Publisher publisher, DateTime now, string description)
     {
         var page = $"{publisher.Origin}/results/{round.Slug}";
         var k = minGroupSize.ToString(CultureInfo.InvariantCulture);
@@ -286,6 +286,9 @@ public static class OpenData
                 ["title"] = $"The answers to the questionnaire {questionnaire.Key} version {questionnaire.Version.ToString(CultureInfo.InvariantCulture)}, given on {publisher.Origin}",
                 ["path"] = page,
             }),
+            // A property of this site's own (Frictionless allows them): the version asked and, for each other version a
+            // published round used, what a comparison across the two must not read as one series.
+            ["questionnaire"] = Questionnaire(version),
             ["contributors"] = new JsonArray(new JsonObject
             {
                 ["title"] = publisher.Organisation,
@@ -317,6 +320,31 @@ public static class OpenData
                         ["missingValues"] = new JsonArray(""),
                     },
                 }),
+        };
+    }
+
+    private static JsonObject Questionnaire(QuestionnaireVersion version)
+    {
+        static JsonObject Wording(LocalizedText text) => new() { ["sv"] = text.Sv, ["en"] = text.En };
+        static JsonArray Keys(IEnumerable<string> keys) => new([.. keys.Select(k => (JsonNode)k)]);
+        return new JsonObject
+        {
+            ["key"] = version.Key,
+            ["version"] = version.Version,
+            ["breaksInSeries"] = new JsonArray([.. version.Breaks.Select(b => (JsonNode)new JsonObject
+            {
+                ["comparedVersion"] = b.Version,
+                ["description"] = $"Compared with a round on version {b.Version.ToString(CultureInfo.InvariantCulture)}: a reworded statement is a break in series (both wordings below); a statement only one version asked has no comparison; the indices of the themes listed are built from different statements.",
+                ["reworded"] = new JsonArray([.. b.Reworded.Select(r => (JsonNode)new JsonObject
+                {
+                    ["item"] = r.Key,
+                    ["wording"] = Wording(r.Wording),
+                    ["comparedWording"] = Wording(r.OtherWording),
+                })]),
+                ["notAskedInCompared"] = Keys(b.NotAskedInOther),
+                ["notAskedHere"] = Keys(b.NotAskedHere),
+                ["themesDiffering"] = Keys(b.ThemesDiffering),
+            })]),
         };
     }
 

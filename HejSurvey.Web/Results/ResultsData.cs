@@ -25,9 +25,12 @@ public static class ResultsData
     /// <summary>
     /// A round's results. Groups: everyone first (breakdown ""), then each breakdown's groups; a suppressed
     /// group has no size and no figures. Shares are 0–1, means on 1–5, indices 0–100, each with its 95 % interval.
+    /// The questionnaire names the version the round asked and its breaks in series against the versions of other
+    /// published rounds, which a comparison must respect.
     /// </summary>
     public sealed record ResultsDocument(
         RoundSummary Round,
+        QuestionnaireVersion Questionnaire,
         int MinGroupSize,
         string Licence,
         IReadOnlyList<TextItem> Scale,
@@ -48,7 +51,7 @@ public static class ResultsData
 
         data.MapGet("/api/rounds/{slug}/results", async Task<Results<Ok<ResultsDocument>, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, CancellationToken cancellationToken) =>
                 await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
-                    ? TypedResults.Ok(Document(results))
+                    ? TypedResults.Ok(Document(results, await SeriesBreaks.OfAsync(db, catalog, results.Questionnaire, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken)))
                     : TypedResults.NotFound())
             .WithSummary("A published round's results per statement, theme and group, with suppression applied.");
 
@@ -104,7 +107,8 @@ public static class ResultsData
                 }
                 var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Value.Organisation, contact.Value.Email);
                 var description = MethodDeclaration.PlainText(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
-                var package = OpenData.DataPackage(results.Round, results.Questionnaire, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime, description);
+                var version = await SeriesBreaks.OfAsync(db, catalog, results.Questionnaire, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken);
+                var package = OpenData.DataPackage(results.Round, results.Questionnaire, version, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime, description);
                 return TypedResults.Text(package.ToJsonString(Json), "application/json; charset=utf-8");
             })
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
@@ -124,11 +128,12 @@ public static class ResultsData
         $"/results/{round.Slug}/data.csv",
         $"/results/{round.Slug}/datapackage.json");
 
-    public static ResultsDocument Document(RoundResults results)
+    public static ResultsDocument Document(RoundResults results, QuestionnaireVersion version)
     {
         var questionnaire = results.Questionnaire;
         return new ResultsDocument(
             Summary(results.Round),
+            version,
             results.MinGroupSize,
             OpenData.Licence,
             [.. questionnaire.Scale.Select(s => new TextItem(s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Text.Sv, s.Text.En))],

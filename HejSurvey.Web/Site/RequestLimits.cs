@@ -8,11 +8,24 @@ namespace HejSurvey.Web.Site;
 
 /// <summary>
 /// Turns oversized or malformed request bodies into 413/400 answers with a readable page instead of an
-/// exception: nothing on this site takes uploads, so a form is never larger than <see cref="MaxBodyBytes"/>.
+/// exception: a form is never larger than <see cref="MaxBodyBytes"/>. The one upload, an admin's questionnaire import,
+/// has a limit of its own (<see cref="MaxImportBodyBytes"/>), raised by the import page only after the admin's sign-in
+/// is checked.
 /// </summary>
 public static class RequestLimits
 {
     public const long MaxBodyBytes = 64 * 1024;
+
+    public const string ImportPath = "/admin/questionnaires/import";
+
+    /// <summary>A questionnaire file: a large XLSForm is a few times the site's form limit, and nothing larger is a questionnaire.</summary>
+    public const long MaxImportFileBytes = 256 * 1024;
+
+    /// <summary>The file and the rest of its form (the antiforgery token, the multipart boundaries).</summary>
+    public const long MaxImportBodyBytes = MaxImportFileBytes + 16 * 1024;
+
+    /// <summary>Set on a request for the import page whose upload was too large to read; the page says so with 400.</summary>
+    public static readonly object ImportTooLarge = new();
 
     public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
     {
@@ -43,7 +56,18 @@ public static class RequestLimits
                 await next(context);
                 return;
             }
-            if (context.Request.ContentLength > MaxBodyBytes)
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(ImportPath, StringComparison.OrdinalIgnoreCase))
+            {
+                if (context.Request.ContentLength > MaxImportBodyBytes)
+                {
+                    // The body is never read, so the admin gets the import page itself (as a GET: it stores nothing and
+                    // needs no antiforgery token) with 400 and the limit, instead of a bare 413. Sign-in still applies.
+                    context.Items[ImportTooLarge] = true;
+                    context.Request.Method = HttpMethods.Get;
+                    context.Request.ContentType = null;
+                }
+            }
+            else if (context.Request.ContentLength > MaxBodyBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;

@@ -37,20 +37,9 @@ public sealed class MethodModel(Data.SurveyDb db, QuestionnaireCatalog catalog, 
         Slug = results.Round.Slug;
         Declaration = MethodDeclaration.Of(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
         // Every other version of the questionnaire that a published round used: what a comparison with it can say.
-        var own = results.Questionnaire;
-        Version = own.Version;
-        DontKnow = own.DontKnow.Text.Current;
-        var seen = new HashSet<int> { own.Version };
-        foreach (var round in await RoundResults.PublishedAsync(db, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken))
-        {
-            var other = await catalog.GetAsync(round.QuestionnaireId, cancellationToken);
-            if (other.Key == own.Key && seen.Add(other.Version))
-            {
-                var (earlier, later) = other.Version < own.Version ? (other, own) : (own, other);
-                VersionChanges.Add((QuestionnaireChanges.Between(earlier, later), earlier, later));
-            }
-        }
-        VersionChanges.Sort((a, b) => a.Changes.From.CompareTo(b.Changes.From));
+        Version = results.Questionnaire.Version;
+        DontKnow = results.Questionnaire.DontKnow.Text.Current;
+        VersionChanges.AddRange(await SeriesBreaks.OtherVersionsAsync(db, catalog, results.Questionnaire, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken));
         return Page();
     }
 }

@@ -11,17 +11,24 @@ namespace HejSurvey.Web.Pages.Admin.Questionnaires;
 
 /// <summary>
 /// Imports a questionnaire file as a new draft version. The whole file is checked first (schema, rules, limits) and
-/// answered with 400 and every problem when anything is wrong, storing nothing. The body limit is the site's own
-/// small one: no questionnaire comes near it.
+/// answered with 400 and every problem when anything is wrong, storing nothing. The file is JSON in the site's format
+/// or an XLSForm, told apart by its first bytes (a workbook is a zip). The route has its own small body limit, set here
+/// so that it is raised only for a signed-in admin; the site's limit stays for everyone else.
 /// </summary>
+[RequestSizeLimit(RequestLimits.MaxImportBodyBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = RequestLimits.MaxImportBodyBytes)]
 public sealed class ImportModel(SurveyDb db, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
-    public long MaxKilobytes => RequestLimits.MaxBodyBytes / 1024;
+    public long MaxKilobytes => RequestLimits.MaxImportFileBytes / 1024;
 
     public List<QuestionnaireProblem> Problems { get; private set; } = [];
 
     public void OnGet()
     {
+        if (HttpContext.Items.ContainsKey(RequestLimits.ImportTooLarge))
+        {
+            Refuse([new("file", text["Filen är större än {0} kB.", MaxKilobytes])]);
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(IFormFile? file, CancellationToken cancellationToken)
@@ -30,7 +37,7 @@ public sealed class ImportModel(SurveyDb db, TimeProvider clock, IStringLocalize
         {
             return Refuse([new("file", text["Välj en fil att importera."])]);
         }
-        if (file.Length > RequestLimits.MaxBodyBytes)
+        if (file.Length > RequestLimits.MaxImportFileBytes)
         {
             return Refuse([new("file", text["Filen är större än {0} kB.", MaxKilobytes])]);
         }
@@ -39,7 +46,7 @@ public sealed class ImportModel(SurveyDb db, TimeProvider clock, IStringLocalize
         {
             await stream.ReadExactlyAsync(bytes, cancellationToken);
         }
-        var (definition, problems) = QuestionnaireJson.Read(bytes, text);
+        var (definition, problems) = ReadFile(bytes);
         if (definition is null)
         {
             return Refuse(problems);
@@ -49,6 +56,15 @@ public sealed class ImportModel(SurveyDb db, TimeProvider clock, IStringLocalize
             AuditAction.QuestionnaireImported, $"imported from {Path.GetFileName(file.FileName)}", cancellationToken);
         TempData[VersionModel.DoneKey] = text["Filen är importerad som utkast, version {0}.", version].Value;
         return Redirect($"/admin/questionnaires/{definition.Key}/{version}");
+    }
+
+    private (QuestionnaireDefinition? Definition, List<QuestionnaireProblem> Problems) ReadFile(byte[] bytes)
+    {
+        if (!WorkbookUpload.IsZip(bytes))
+        {
+            return QuestionnaireJson.Read(bytes, text);
+        }
+        return WorkbookUpload.Check(bytes, text) is { } refused ? (null, [new("file", refused)]) : QuestionnaireXlsForm.Read(bytes, text);
     }
 
     private PageResult Refuse(List<QuestionnaireProblem> problems)
