@@ -199,10 +199,12 @@ public sealed partial class QuestionnaireEditorBrowserTests(BrowserSite browser)
         await ClickAndLoadAsync(page, page.Locator("button[value=save]").First);
         await Assertions.Expect(page.Locator("#error-summary")).ToBeVisibleAsync(new() { Timeout = Wait });
         await CheckAsync("The editor with an error");
+        await tab.ScreenshotAsync("questionnaire-editor-error");
         await page.Locator("#Input_Title_En").FillAsync(From.Title.En);
         await ClickAndLoadAsync(page, page.Locator("button[value=preview]").First);
         await Assertions.Expect(page.Locator("#preview")).ToBeVisibleAsync(new() { Timeout = Wait });
         await CheckAsync("The preview");
+        await tab.ScreenshotAsync("questionnaire-editor-preview");
         await ClickAndLoadAsync(page, page.Locator("button[value=save]").First);
         await CheckAsync("A draft version");
         Assert.Equal(200, await tab.GotoAsync("/admin/questionnaires/import"));
