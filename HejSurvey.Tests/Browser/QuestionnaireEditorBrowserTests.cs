@@ -185,7 +185,8 @@ public sealed partial class QuestionnaireEditorBrowserTests(BrowserSite browser)
 
         async Task CheckAsync(string what)
         {
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{what} ({page.Url}) is wider than the {tab.Screen} screen.");
+            var wide = await page.EvaluateAsync<string[]>(WiderThanTheScreen, tab.Screen.Width);
+            Assert.True(wide.Length == 0, $"{what} ({page.Url}) is wider than the {tab.Screen} screen: {string.Join(", ", wide)}");
             await tab.AssertAccessibleAsync();
         }
 
@@ -277,6 +278,20 @@ public sealed partial class QuestionnaireEditorBrowserTests(BrowserSite browser)
         Assert.Superset(new HashSet<string>(["a", "input:text", "input:radio", "textarea:textarea", "button:submit"], StringComparer.Ordinal), kinds);
         Assert.True(unmarked.Count == 0, $"No visible focus, or focus off the screen, on {unmarked.Count} of {stops.Count} stops: {string.Join(", ", unmarked.Take(10))}");
     }
+
+    /// <summary>
+    /// Reflow (WCAG 1.4.10): the elements that reach past the screen's edge, innermost first. A phone zooms out to show
+    /// a page wider than itself, which widens window.innerWidth with it; the screen's own width is the measure.
+    /// </summary>
+    private const string WiderThanTheScreen = """
+        width => {
+            if (document.documentElement.scrollWidth <= width) return [];
+            const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > width + 0.5);
+            return wide.filter(e => !wide.some(inner => inner !== e && e.contains(inner)))
+                .slice(0, 8).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} (${Math.round(e.getBoundingClientRect().right)} px)`)
+                .concat([`page ${document.documentElement.scrollWidth} px`]);
+        }
+        """;
 
     private sealed class FocusStop
     {
