@@ -255,6 +255,11 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         Assert.Matches(@"^Input_Themes_\d+__Key$", Focused(page));
         page = await PostAsync(browser, edit, EditorFields(page), "remove-theme-0");
         Assert.Equal("add-theme", Focused(page));
+        // Whatever follows the positions an action needs is ignored, there as when the focus is chosen: never a 500.
+        page = await PostAsync(browser, edit, EditorFields(page), "remove-option-0-0-x");
+        Assert.Equal("add-option-0", Focused(page));
+        page = await PostAsync(browser, edit, EditorFields(page), "add-theme-x");
+        Assert.Matches(@"^Input_Themes_\d+__Key$", Focused(page));
     }
 
     [Fact]

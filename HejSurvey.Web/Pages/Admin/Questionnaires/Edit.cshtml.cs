@@ -290,6 +290,10 @@ public sealed class EditorInput
         FreeText = new FreeTextInput { Key = q.FreeText.Key, Text = TextInput.From(q.FreeText.Text), Hint = TextInput.From(q.FreeText.Hint), MaxLength = q.FreeText.MaxLength },
     };
 
+    /// <summary>A position the button's action names ("remove-statement-0-2" names 0 and 2), or -1 where it names none.</summary>
+    private static int Place(string[] parts, int i) =>
+        parts.Length > i && int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+
     /// <summary>
     /// What takes focus once <see cref="Apply"/> has made that change: the first text of what was added, the button
     /// that moved a part (where the part is now), or after a removal the button that adds to the same list.
@@ -297,8 +301,7 @@ public sealed class EditorInput
     public string FocusAfter(string action)
     {
         var parts = action.Split('-');
-        int At(int i) => parts.Length > i ? int.Parse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture) : -1;
-        var (t, s) = (At(2), At(3));
+        var (t, s) = (Place(parts, 2), Place(parts, 3));
         // A moved part keeps the button that moved it, unless that button is disabled where the part stands now.
         static string Moved(bool up, string kind, int now, int count, string place) =>
             (up ? now > 0 : now < count - 1) ? $"{(up ? "up" : "down")}-{kind}-{place}" : $"{(up ? "down" : "up")}-{kind}-{place}";
@@ -321,8 +324,7 @@ public sealed class EditorInput
     public bool Apply(string action)
     {
         var parts = action.Split('-');
-        int At(int i) => parts.Length > i && int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
-        var (t, s) = (At(2), At(3));
+        var (t, s) = (Place(parts, 2), Place(parts, 3));
         var theme = t >= 0 && t < Themes.Count ? Themes[t] : null;
         var background = t >= 0 && t < Background.Count ? Background[t] : null;
         switch (parts.Length > 1 ? $"{parts[0]}-{parts[1]}" : action)
