@@ -46,6 +46,12 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
 
     public string? Refused { get; private set; }
 
+    /// <summary>
+    /// The id of what takes focus after a change of structure: each change is a form post that loads the page again,
+    /// and a keyboard user would otherwise start again at its top, far from what they just added or moved.
+    /// </summary>
+    public string? FocusAfter { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string key, int version, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(key, version, cancellationToken))
@@ -57,6 +63,15 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
             return RefuseFinal();
         }
         Input = EditorInput.From(QuestionnaireDefinition.Parse(Stored.Definition));
+        // A saved statement with the key of the version it was made from but another wording was saved as the same
+        // question, reworded: the choice stays made, rather than stopping every later save until it is made again.
+        foreach (var statement in Input.Themes.SelectMany(t => t.Statements))
+        {
+            if (BaseStatements.TryGetValue(statement.Key ?? "", out var before) && before != statement.Text.ToText())
+            {
+                statement.Meaning = SameQuestion;
+            }
+        }
         return Page();
     }
 
@@ -95,6 +110,7 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
         {
             return BadRequest();
         }
+        FocusAfter = Input.FocusAfter(action!);
         return Page();
     }
 
@@ -274,12 +290,41 @@ public sealed class EditorInput
         FreeText = new FreeTextInput { Key = q.FreeText.Key, Text = TextInput.From(q.FreeText.Text), Hint = TextInput.From(q.FreeText.Hint), MaxLength = q.FreeText.MaxLength },
     };
 
+    /// <summary>A position the button's action names ("remove-statement-0-2" names 0 and 2), or -1 where it names none.</summary>
+    private static int Place(string[] parts, int i) =>
+        parts.Length > i && int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+
+    /// <summary>
+    /// What takes focus once <see cref="Apply"/> has made that change: the first text of what was added, the button
+    /// that moved a part (where the part is now), or after a removal the button that adds to the same list.
+    /// </summary>
+    public string FocusAfter(string action)
+    {
+        var parts = action.Split('-');
+        var (t, s) = (Place(parts, 2), Place(parts, 3));
+        // A moved part keeps the button that moved it, unless that button is disabled where the part stands now.
+        static string Moved(bool up, string kind, int now, int count, string place) =>
+            (up ? now > 0 : now < count - 1) ? $"{(up ? "up" : "down")}-{kind}-{place}" : $"{(up ? "down" : "up")}-{kind}-{place}";
+        return $"{parts[0]}-{parts[1]}" switch
+        {
+            "add-theme" => EditModel.FieldId($"Input.Themes[{Themes.Count - 1}].Key"),
+            "remove-theme" => "add-theme",
+            "up-theme" => Moved(true, "theme", t - 1, Themes.Count, $"{t - 1}"),
+            "down-theme" => Moved(false, "theme", t + 1, Themes.Count, $"{t + 1}"),
+            "add-statement" => EditModel.FieldId($"Input.Themes[{t}].Statements[{Themes[t].Statements.Count - 1}].Text.Sv"),
+            "remove-statement" => $"add-statement-{t}",
+            "up-statement" => Moved(true, "statement", s - 1, Themes[t].Statements.Count, $"{t}-{s - 1}"),
+            "down-statement" => Moved(false, "statement", s + 1, Themes[t].Statements.Count, $"{t}-{s + 1}"),
+            "add-option" => EditModel.FieldId($"Input.Background[{t}].Options[{Background[t].Options.Count - 1}].Text.Sv"),
+            _ => $"add-option-{t}",
+        };
+    }
+
     /// <summary>Adds, removes or moves one part, as the button named it ("remove-statement-0-2"); false for an action that names nothing.</summary>
     public bool Apply(string action)
     {
         var parts = action.Split('-');
-        int At(int i) => parts.Length > i && int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
-        var (t, s) = (At(2), At(3));
+        var (t, s) = (Place(parts, 2), Place(parts, 3));
         var theme = t >= 0 && t < Themes.Count ? Themes[t] : null;
         var background = t >= 0 && t < Background.Count ? Background[t] : null;
         switch (parts.Length > 1 ? $"{parts[0]}-{parts[1]}" : action)
