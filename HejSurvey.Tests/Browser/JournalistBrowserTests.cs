@@ -193,8 +193,14 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
 
         // On the results page the card offers the snippet that frames it.
         await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}");
-        var snippet = await page.Locator("#lead_drive-embed").InputValueAsync();
+        var snippet = await page.Locator("#lead_drive-embed").TextContentAsync();
         Assert.StartsWith($"<iframe src=\"{embed}\"", snippet, StringComparison.Ordinal);
+        // Its button puts the snippet on the clipboard and says so.
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.Locator("#lead_drive details.embed summary").ClickAsync();
+        await page.Locator("#lead_drive button[data-copy-snippet]").ClickAsync();
+        await Assertions.Expect(page.Locator("#lead_drive-embed-status")).ToHaveTextAsync("Koden är kopierad.");
+        Assert.Equal(snippet, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
     }
 
     [Theory]
