@@ -14,9 +14,17 @@ namespace HejSurvey.Tests;
 /// own database on the test server (<see cref="PostgresServer"/>). One factory is one database: tests that share it
 /// use their own rounds.
 /// </summary>
-public class SiteFactory(DatabaseProvider provider = DatabaseProvider.Sqlite) : WebApplicationFactory<Program>
+public class SiteFactory : WebApplicationFactory<Program>
 {
-    public DatabaseProvider Provider { get; } = provider;
+    public SiteFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>For the site on another provider (xunit takes a fixture with one public constructor only).</summary>
+    protected SiteFactory(DatabaseProvider provider) => Provider = provider;
+
+    public DatabaseProvider Provider { get; }
 
     private string? postgresDatabase;
 
@@ -140,3 +148,6 @@ public class SiteFactory(DatabaseProvider provider = DatabaseProvider.Sqlite) : 
         File.Delete(Path.ChangeExtension(DatabasePath, ".keys.pfx"));
     }
 }
+
+/// <summary>The site on its own PostgreSQL database (see <see cref="PostgresServer"/>).</summary>
+public sealed class PostgresSiteFactory() : SiteFactory(DatabaseProvider.PostgreSQL);

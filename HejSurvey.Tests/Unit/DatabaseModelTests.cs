@@ -103,7 +103,7 @@ public sealed class DatabaseModelTests : IDisposable
 
     private static async Task MigratesAtStart(DatabaseProvider provider)
     {
-        using var site = new SiteFactory(provider);
+        using var site = provider == DatabaseProvider.PostgreSQL ? new PostgresSiteFactory() : new SiteFactory();
         await using (var arranged = site.Db())
         {
             // The database as the build before the latest migration left it: that migration undone by its own Down
