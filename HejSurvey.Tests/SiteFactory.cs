@@ -10,11 +10,27 @@ using Microsoft.Extensions.Options;
 namespace HejSurvey.Tests;
 
 /// <summary>
-/// The real site on the test server, with its own SQLite file created by the site's migrations.
-/// One factory is one database: tests that share it use their own rounds.
+/// The real site on the test server, with its own SQLite file created by the site's migrations, or on PostgreSQL its
+/// own database on the test server (<see cref="PostgresServer"/>). One factory is one database: tests that share it
+/// use their own rounds.
 /// </summary>
 public class SiteFactory : WebApplicationFactory<Program>
 {
+    public SiteFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>For the site on another provider (xunit takes a fixture with one public constructor only).</summary>
+    protected SiteFactory(DatabaseProvider provider) => Provider = provider;
+
+    public DatabaseProvider Provider { get; }
+
+    private string? postgresDatabase;
+
+    /// <summary>Where the site keeps App_Data: on PostgreSQL its certificate is made there, named after the database.</summary>
+    private string? contentRoot;
+
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"hejsurvey-test-{Guid.NewGuid():N}.db");
 
     /// <summary>
@@ -31,7 +47,9 @@ public class SiteFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => Provider == DatabaseProvider.PostgreSQL
+        ? postgresDatabase ??= PostgresServer.MigratedDatabase()
+        : $"Data Source={DatabasePath}";
 
     /// <summary>
     /// An empty database with every migration applied, made once per test run. Each site starts from a copy of it, so
@@ -52,16 +70,21 @@ public class SiteFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        if (!Settings.ContainsKey("ConnectionStrings:Survey") && !File.Exists(DatabasePath))
+        if (Provider == DatabaseProvider.Sqlite && !Settings.ContainsKey("ConnectionStrings:Survey") && !File.Exists(DatabasePath))
         {
             File.Copy(MigratedTemplate.Value, DatabasePath);
         }
         builder.UseEnvironment("Testing");
         // As in Development: a scoped service taken from the root provider fails the request instead of passing unseen.
         builder.UseDefaultServiceProvider(options => options.ValidateScopes = true);
+        builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting("ConnectionStrings:Survey", ConnectionString);
         builder.UseSetting("Survey:SeedDemo", "false");
-        builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations));
+        builder.ConfigureServices((context, services) =>
+        {
+            contentRoot = context.HostingEnvironment.ContentRootPath;
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
+        });
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -75,7 +98,9 @@ public class SiteFactory : WebApplicationFactory<Program>
     public SurveyDb Db()
     {
         _ = Services; // the site migrates the database when it starts (on the test server or on Kestrel)
-        return new SurveyDb(new DbContextOptionsBuilder<SurveyDb>().UseSqlite(ConnectionString).Options);
+        return Provider == DatabaseProvider.PostgreSQL
+            ? PostgresServer.Context(ConnectionString)
+            : new SurveyDb(new DbContextOptionsBuilder<SurveyDb>().UseSqlite(ConnectionString).Options);
     }
 
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)
@@ -105,6 +130,15 @@ public class SiteFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (postgresDatabase is not null)
+        {
+            PostgresServer.DropDatabase(postgresDatabase);
+            if (contentRoot is not null)
+            {
+                File.Delete(KeyProtection.DevelopmentPostgresCertificatePath(postgresDatabase, contentRoot));
+            }
+            postgresDatabase = null;
+        }
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
@@ -114,3 +148,6 @@ public class SiteFactory : WebApplicationFactory<Program>
         File.Delete(Path.ChangeExtension(DatabasePath, ".keys.pfx"));
     }
 }
+
+/// <summary>The site on its own PostgreSQL database (see <see cref="PostgresServer"/>).</summary>
+public sealed class PostgresSiteFactory() : SiteFactory(DatabaseProvider.PostgreSQL);

@@ -11,6 +11,12 @@ public class AdminSiteFactory : SiteFactory
     public const string Password = "correct horse battery staple";
 
     public AdminSiteFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected AdminSiteFactory(DatabaseProvider provider)
+        : base(provider)
     {
         Settings["Admin:LoginPermitsPerAddressPerMinute"] = "100000";
         Settings["Admin:LoginPermitsPerNamePerMinute"] = "100000";

@@ -13,6 +13,11 @@ public static class DatabaseBackup
 {
     public static async Task<IResult> DownloadAsync(HttpContext context, SurveyDb db, SurveyConnection database, TimeProvider clock, ILoggerFactory loggers)
     {
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            // On PostgreSQL backups belong to the database service (pg_dump, point-in-time recovery); /admin/backups says so.
+            return Results.NotFound();
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var path = Path.Combine(Path.GetTempPath(), $"hejsurvey-backup-{Guid.NewGuid():N}.db");
         try

@@ -19,14 +19,25 @@ public static class SurveyHealth
 
     public static WebApplicationBuilder AddSurveyHealth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks()
+        var checks = builder.Services.AddHealthChecks()
             // Reads a table, so a file that is not a database (or not there) fails here rather than passing an open().
             .AddDbContextCheck<SurveyDb>("database", tags: [ReadyTag], customTestQuery: async (db, ct) =>
             {
                 await db.Rounds.Select(r => r.Id).FirstOrDefaultAsync(ct);
                 return true;
-            })
-            .AddCheck<DatabaseWritable>("database-writable", tags: [ReadyTag])
+            });
+        if (SurveyData.ProviderFrom(builder.Configuration) == DatabaseProvider.PostgreSQL)
+        {
+            // The server answers, and takes writes: a standby (read-only after a failover gone wrong) fails here.
+            // Its disk is the database service's to watch, not this site's.
+            checks.AddNpgSql(
+                builder.Configuration.GetConnectionString("Survey")!,
+                healthQuery: "SELECT 1 WHERE NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off';",
+                name: "database-writable",
+                tags: [ReadyTag]);
+            return builder;
+        }
+        checks.AddCheck<DatabaseWritable>("database-writable", tags: [ReadyTag])
             .AddCheck<DatabaseDiskSpace>("disk-space", tags: [ReadyTag]);
         return builder;
     }

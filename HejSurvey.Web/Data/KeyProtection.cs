@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace HejSurvey.Web.Data;
 
@@ -28,7 +29,7 @@ public static class KeyProtection
         "DataProtection:CertificatePassword, or a PEM certificate with its private key in DataProtection:CertificateKeyPath " +
         "(see 'Production set-up' in the README). Every web node needs the same certificate.";
 
-    public static void AddProtectedKeys(this WebApplicationBuilder builder, string connectionString)
+    public static void AddProtectedKeys(this WebApplicationBuilder builder, string connectionString, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var environment = builder.Environment;
         var certificate = FromConfiguration(builder.Configuration.GetSection("DataProtection"), environment.ContentRootPath);
@@ -38,7 +39,9 @@ public static class KeyProtection
             {
                 throw new InvalidOperationException(Unconfigured);
             }
-            certificate = BesideDatabase(DevelopmentCertificatePath(connectionString, environment.ContentRootPath));
+            certificate = BesideDatabase(provider == DatabaseProvider.PostgreSQL
+                ? DevelopmentPostgresCertificatePath(connectionString, environment.ContentRootPath)
+                : DevelopmentCertificatePath(connectionString, environment.ContentRootPath));
         }
         builder.Services.AddDataProtection()
             .PersistKeysToDbContext<SurveyDb>()
@@ -62,6 +65,13 @@ public static class KeyProtection
             return Path.Combine(contentRoot, "App_Data", "hejsurvey.keys.pfx");
         }
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source.DataSource))!, Path.GetFileNameWithoutExtension(source.DataSource) + ".keys.pfx");
+    }
+
+    /// <summary>On PostgreSQL in Development: in App_Data, named after the database (hejsurvey → hejsurvey.keys.pfx).</summary>
+    public static string DevelopmentPostgresCertificatePath(string connectionString, string contentRoot)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database is { Length: > 0 } name ? name : "hejsurvey";
+        return Path.Combine(contentRoot, "App_Data", string.Concat(database.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".keys.pfx");
     }
 
     private static X509Certificate2? FromConfiguration(IConfigurationSection section, string contentRoot)

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace HejSurvey.Web.Data;
 
@@ -23,18 +24,30 @@ public static class SurveyData
             .Validate(o => o.LiveIntervalMinutes >= 0, "Survey:LiveIntervalMinutes cannot be negative.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var connectionString = ResolveConnectionString(
-            builder.Configuration.GetConnectionString("Survey") ?? DefaultConnectionString,
-            builder.Environment.ContentRootPath);
+        var provider = ProviderFrom(builder.Configuration);
         var busyTimeout = builder.Configuration.GetValue("Survey:BusyTimeoutMs", SqlitePragmas.DefaultBusyTimeoutMs);
-        builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, builder.Configuration.GetValue<int?>("Survey:MaxPageCount")));
-        // Pooled contexts and one interceptor for all of them: every request of the survey form uses a context,
-        // and setting one up afresh each time was a good part of the form's cost.
-        var pragmas = new SqlitePragmas(busyTimeout);
-        builder.Services.AddDbContextPool<SurveyDb>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(pragmas));
-        builder.AddProtectedKeys(connectionString);
+        string connectionString;
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            connectionString = PostgresConnectionString(builder.Configuration.GetConnectionString("Survey"));
+            builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, Provider: DatabaseProvider.PostgreSQL));
+            // Registered as SurveyDb too, so every page and service asks for a SurveyDb whichever provider it is.
+            builder.Services.AddDbContextPool<SurveyDb, PostgresSurveyDb>(options => options.UseNpgsql(connectionString));
+        }
+        else
+        {
+            connectionString = ResolveConnectionString(
+                builder.Configuration.GetConnectionString("Survey") ?? DefaultConnectionString,
+                builder.Environment.ContentRootPath);
+            builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, builder.Configuration.GetValue<int?>("Survey:MaxPageCount")));
+            // Pooled contexts and one interceptor for all of them: every request of the survey form uses a context,
+            // and setting one up afresh each time was a good part of the form's cost.
+            var pragmas = new SqlitePragmas(busyTimeout);
+            builder.Services.AddDbContextPool<SurveyDb>(options => options
+                .UseSqlite(connectionString)
+                .AddInterceptors(pragmas));
+        }
+        builder.AddProtectedKeys(connectionString, provider);
         builder.Services.AddSingleton<QuestionnaireCatalog>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<RoundCache>();
@@ -57,7 +70,11 @@ public static class SurveyData
         {
             await db.Database.MigrateAsync();
         }
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        var database = scope.ServiceProvider.GetRequiredService<SurveyConnection>();
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
         if (await KeyProtection.RemoveUnprotectedKeysAsync(db) is > 0 and var removed)
         {
             scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyProtection))
@@ -76,9 +93,10 @@ public static class SurveyData
 
         var environment = scope.ServiceProvider.GetRequiredService<IWebHostEnvironment>();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SurveyOptions>>().Value;
-        if (environment.IsDevelopment() && options.SeedDemo && !await db.Rounds.AnyAsync())
+        // The demo answers are written straight into SQLite; a PostgreSQL site starts empty.
+        if (environment.IsDevelopment() && options.SeedDemo && database.Provider == DatabaseProvider.Sqlite && !await db.Rounds.AnyAsync())
         {
-            await DemoRounds.SeedAsync(db, scope.ServiceProvider.GetRequiredService<SurveyConnection>());
+            await DemoRounds.SeedAsync(db, database);
         }
     }
 
@@ -88,12 +106,14 @@ public static class SurveyData
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{HistoryRepository.DefaultTableName}'";
+            command.CommandText = db is PostgresSurveyDb
+                ? $"SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = '{HistoryRepository.DefaultTableName}'"
+                : $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{HistoryRepository.DefaultTableName}'";
             if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 0)
             {
                 return true;
             }
-            command.CommandText = $"SELECT MigrationId FROM \"{HistoryRepository.DefaultTableName}\"";
+            command.CommandText = $"SELECT \"MigrationId\" FROM \"{HistoryRepository.DefaultTableName}\"";
             var applied = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await command.ExecuteReaderAsync())
             {
@@ -107,6 +127,33 @@ public static class SurveyData
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Database:Provider: Sqlite (the default) or PostgreSQL; anything else stops the site at start.</summary>
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration) => configuration["Database:Provider"] switch
+    {
+        null or "" => DatabaseProvider.Sqlite,
+        var name when name.Equals(nameof(DatabaseProvider.Sqlite), StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Sqlite,
+        var name when name.Equals(nameof(DatabaseProvider.PostgreSQL), StringComparison.OrdinalIgnoreCase) || name.Equals("Postgres", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.PostgreSQL,
+        var name => throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite (the default) or PostgreSQL."),
+    };
+
+    /// <summary>A PostgreSQL connection string has to be given: the default one names a SQLite file.</summary>
+    private static string PostgresConnectionString(string? configured)
+    {
+        const string Needed = "Database:Provider is PostgreSQL, so ConnectionStrings:Survey must be a PostgreSQL connection string, e.g. \"Host=db.example.se;Database=hejsurvey;Username=hejsurvey;Password=…\".";
+        if (string.IsNullOrWhiteSpace(configured) || configured == DefaultConnectionString)
+        {
+            throw new InvalidOperationException(Needed);
+        }
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{Needed} ({ex.Message})", ex);
         }
     }
 
@@ -125,16 +172,35 @@ public static class SurveyData
     }
 }
 
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSQL,
+}
+
 /// <summary>
-/// The resolved SQLite connection string, for code that talks to the database without EF Core.
+/// The resolved connection string and its provider, for code that talks to the database without EF Core.
 /// <paramref name="MaxPageCount"/> (Survey:MaxPageCount, unset by default) caps how far these connections may
 /// grow the file, in pages; SQLite never lowers it below the current size. It lets the fault tests fill the
 /// "disk" without a tiny file system.
 /// </summary>
-public sealed record SurveyConnection(string ConnectionString, int BusyTimeoutMs = SqlitePragmas.DefaultBusyTimeoutMs, int? MaxPageCount = null)
+public sealed record SurveyConnection(string ConnectionString, int BusyTimeoutMs = SqlitePragmas.DefaultBusyTimeoutMs, int? MaxPageCount = null, DatabaseProvider Provider = DatabaseProvider.Sqlite)
 {
+    /// <summary>An open PostgreSQL connection from Npgsql's pool (only when the site runs on PostgreSQL).</summary>
+    public NpgsqlConnection OpenPostgres()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
     public SqliteConnection Open()
     {
+        if (Provider != DatabaseProvider.Sqlite)
+        {
+            // Code that still speaks SQLite only: a clear error rather than SQLite's parse error of a PostgreSQL string.
+            throw new NotSupportedException("This part of the site works on SQLite only and the site runs on PostgreSQL.");
+        }
         var connection = new SqliteConnection(ConnectionString);
         // Microsoft.Data.Sqlite retries a busy database itself for DefaultTimeout seconds (30 by default) on top of
         // SQLite's busy timeout; without this a locked database would keep a respondent waiting half a minute.

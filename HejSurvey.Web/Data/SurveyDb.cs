@@ -3,8 +3,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Web.Data;
 
-public sealed class SurveyDb(DbContextOptions<SurveyDb> options) : DbContext(options), IDataProtectionKeyContext
+/// <summary>
+/// The site's database on SQLite, with the migrations in Data/Migrations; <see cref="PostgresSurveyDb"/> is the same
+/// model on PostgreSQL with its own migrations. Everything else asks for a SurveyDb and gets whichever is configured.
+/// </summary>
+public class SurveyDb : DbContext, IDataProtectionKeyContext
 {
+    public SurveyDb(DbContextOptions<SurveyDb> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the context of another provider, whose options (and migrations) are its own.</summary>
+    protected SurveyDb(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
     public DbSet<Round> Rounds => Set<Round>();
     public DbSet<Response> Responses => Set<Response>();

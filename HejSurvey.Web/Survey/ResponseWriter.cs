@@ -6,6 +6,7 @@ using HejSurvey.Web.Admin;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace HejSurvey.Web.Survey;
 
@@ -36,7 +37,8 @@ public enum SubmitOutcome
 /// The single writer of responses. Requests queue their response here; one loop stores whatever has
 /// queued up in one transaction (group commit) together with the tallies the results read, and answers
 /// each request only after that transaction has committed. SQLite takes one writer at a time anyway, so
-/// this turns many small fsyncs into one without ever acknowledging an answer that is not on disk.
+/// this turns many small fsyncs into one without ever acknowledging an answer that is not on disk. On PostgreSQL
+/// each web node has its own writer and group commit (<see cref="PostgresResponses"/>).
 /// </summary>
 public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock, ILogger<ResponseWriter> logger, SiteChanges? changes = null) : BackgroundService
 {
@@ -64,6 +66,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
     {
         var batch = new List<Pending>(MaxBatch);
         SqliteConnection? connection = null;
+        NpgsqlConnection? postgres = null;
         // Drains the queue even while stopping: everything queued is either stored or answered with an error.
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -74,8 +77,18 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             }
             try
             {
-                connection ??= database.Open();
-                var (outcomes, resultsChanged) = WriteBatch(connection, batch);
+                SubmitOutcome[] outcomes;
+                bool resultsChanged;
+                if (database.Provider == DatabaseProvider.PostgreSQL)
+                {
+                    postgres ??= database.OpenPostgres();
+                    (outcomes, resultsChanged) = PostgresResponses.WriteBatch(postgres, [.. batch.Select(p => p.Response)], clock.GetUtcNow().UtcDateTime);
+                }
+                else
+                {
+                    connection ??= database.Open();
+                    (outcomes, resultsChanged) = WriteBatch(connection, batch);
+                }
                 // Only answers to a round whose results are shown while it is open change a results page; a refused
                 // submission may have closed its round, which changes what the results show as well.
                 if (changes is not null && (resultsChanged || outcomes.Contains(SubmitOutcome.RoundClosed)))
@@ -101,6 +114,12 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
                     connection.Dispose();
                 }
                 connection = null;
+                if (postgres is not null)
+                {
+                    NpgsqlConnection.ClearPool(postgres);
+                    postgres.Dispose();
+                }
+                postgres = null;
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetException(new ResponseNotStoredException(ex));
@@ -108,6 +127,7 @@ public sealed class ResponseWriter(SurveyConnection database, TimeProvider clock
             }
         }
         connection?.Dispose();
+        postgres?.Dispose();
     }
 
     /// <summary>Stores what it can of the batch in one transaction; says whether a round whose results are shown got answers.</summary>

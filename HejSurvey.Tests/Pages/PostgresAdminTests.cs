@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text.Json;
+using HejSurvey.Web.Data;
+
+namespace HejSurvey.Tests.Pages;
+
+/// <summary>The admin site on its own PostgreSQL database.</summary>
+public sealed class PostgresAdminSiteFactory() : AdminSiteFactory(DatabaseProvider.PostgreSQL);
+
+/// <summary>Health and backups on PostgreSQL: the server is checked, and backups are left to the database service.</summary>
+public sealed class PostgresAdminTests(PostgresAdminSiteFactory site) : IClassFixture<PostgresAdminSiteFactory>
+{
+    [PostgresFact]
+    public async Task Ready_checks_that_PostgreSQL_answers_and_takes_writes_and_no_local_disk()
+    {
+        using var response = await site.Browser().GetAsync("/healthz/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var entries = report.RootElement.GetProperty("entries");
+        Assert.Equal("Healthy", entries.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", entries.GetProperty("database-writable").GetProperty("status").GetString());
+        Assert.False(entries.TryGetProperty("disk-space", out _));
+    }
+
+    [PostgresFact]
+    public async Task The_backup_page_sends_admins_to_the_database_service_and_the_download_is_not_there()
+    {
+        var admin = await site.SignedInAsync("pg-backup-admin");
+
+        using var download = await admin.GetAsync("/admin/backup");
+        var swedish = await admin.GetPageAsync("/admin/backups");
+        var english = await admin.GetPageAsync("/admin/backups?culture=en");
+        var dashboard = await admin.GetPageAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
+        Assert.Contains("Säkerhetskopior tas då av databastjänsten", swedish.QuerySelector("#backups-postgres")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("pg_dump", english.QuerySelector("#backups-postgres")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("point-in-time recovery", english.QuerySelector("#backups-postgres")?.TextContent, StringComparison.Ordinal);
+        Assert.Null(dashboard.QuerySelector("a[href='/admin/backup']"));
+        Assert.NotNull(dashboard.QuerySelector("a[href='/admin/backups']"));
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using HejSurvey.Tests.Faults;
+using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace HejSurvey.Tests.Pages;
+
+/// <summary>
+/// The response writer on a real PostgreSQL server: through the site, and as two writers on one database, as two web
+/// nodes have, racing each other and a close.
+/// </summary>
+public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : IClassFixture<PostgresSiteFactory>
+{
+    private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
+
+    [PostgresFact]
+    public async Task A_complete_answer_is_stored_with_its_tallies_once_however_often_it_is_sent()
+    {
+        var round = await site.CreateRoundAsync("pg-journey");
+        var browser = site.Browser();
+        var answers = SurveyJourneyTests.CompleteAnswers();
+        answers[Questionnaire.FreeText.Key] = "Mer tid för prövande – och åäö!";
+        var form = await browser.GetPageAsync($"/survey/{round.Slug}");
+        var fields = HtmlForm.HiddenFields(form).Concat(answers).ToList();
+
+        using var first = await browser.PostFormAsync($"/survey/{round.Slug}", fields);
+        using var again = await browser.PostFormAsync($"/survey/{round.Slug}", fields);
+        // Another form from the same browser: the form fetched before the first answer, with a key of its own.
+        var otherForm = fields.Select(f => f.Key == SurveyForm.IdempotencyField ? new(f.Key, Guid.NewGuid().ToString()) : f);
+        using var other = await browser.PostFormAsync($"/survey/{round.Slug}", otherForm);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal($"/survey/{round.Slug}/thanks", first.Headers.Location?.OriginalString);
+        Assert.Equal(first.Headers.Location, again.Headers.Location); // the same form: thanked again, stored once
+        Assert.NotEqual(first.Headers.Location, other.Headers.Location); // another form from the same browser is not thanked
+        await using var db = site.Db();
+        var stored = await db.Responses.Include(r => r.Answers).SingleAsync(r => r.RoundId == round.Id);
+        Assert.Equal("Mer tid för prövande – och åäö!", stored.FreeText);
+        Assert.Equal(
+            answers.Where(a => a.Key != Questionnaire.FreeText.Key).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, int.Parse(a.Value, CultureInfo.InvariantCulture))),
+            stored.Answers.OrderBy(a => a.QuestionKey, StringComparer.Ordinal).Select(a => (a.QuestionKey, a.Value)));
+        Assert.Equal(1, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+        await AssertTalliesMatchAnswersAsync(db, round.Id);
+    }
+
+    [PostgresFact]
+    public async Task Two_nodes_writing_the_same_round_store_each_response_once_and_never_deadlock()
+    {
+        var round = await site.CreateRoundAsync("pg-two-nodes");
+        await using var nodeA = await StartWriterAsync();
+        await using var nodeB = await StartWriterAsync();
+        var random = new Random(17);
+        var responses = Enumerable.Range(0, 300).Select(i => Response(round.Id, $"browser-{i}", random)).ToList();
+
+        // Every response goes to both nodes at once (a resent POST reaching the other node), and a second form from
+        // each of the first fifty browsers too.
+        var sent = responses.SelectMany(r => new[] { nodeA.Writer.SubmitAsync(r, default), nodeB.Writer.SubmitAsync(r, default) })
+            .Concat(responses.Take(50).Select(r => nodeB.Writer.SubmitAsync(r with { IdempotencyKey = Guid.NewGuid() }, default)))
+            .ToList();
+        var outcomes = await Task.WhenAll(sent);
+
+        Assert.Equal(300, outcomes.Count(o => o == SubmitOutcome.Stored));
+        Assert.Equal(300, outcomes.Count(o => o == SubmitOutcome.AlreadyStored));
+        Assert.Equal(50, outcomes.Count(o => o == SubmitOutcome.AlreadyAnswered));
+        await using var db = site.Db();
+        Assert.Equal(300, await db.Responses.CountAsync(r => r.RoundId == round.Id));
+        Assert.Equal(300, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+        await AssertTalliesMatchAnswersAsync(db, round.Id);
+    }
+
+    [PostgresFact]
+    public async Task A_submission_racing_a_close_on_another_node_is_stored_before_the_close_or_refused()
+    {
+        var round = await site.CreateRoundAsync("pg-close-race");
+        await using var nodeA = await StartWriterAsync();
+        await using var nodeB = await StartWriterAsync();
+        var random = new Random(4);
+        var outcomes = new List<(SubmittedResponse Response, Task<SubmitOutcome> Outcome)>();
+        for (var i = 0; i < 400; i++)
+        {
+            var response = Response(round.Id, $"racer-{i}", random);
+            outcomes.Add((response, (i % 2 == 0 ? nodeA : nodeB).Writer.SubmitAsync(response, default)));
+            if (i == 200)
+            {
+                // An admin closing the round, as the admin page does it, while both nodes are writing.
+                await using var admin = site.Db();
+                await admin.Rounds.Where(r => r.Id == round.Id)
+                    .ExecuteUpdateAsync(r => r.SetProperty(x => x.State, RoundState.Closed).SetProperty(x => x.ClosedAt, DateTime.UtcNow));
+            }
+        }
+        await Task.WhenAll(outcomes.Select(o => o.Outcome));
+
+        var stored = outcomes.Where(o => o.Outcome.Result == SubmitOutcome.Stored).Select(o => o.Response.RespondentHash).ToHashSet();
+        Assert.All(outcomes, o => Assert.Contains(o.Outcome.Result, new[] { SubmitOutcome.Stored, SubmitOutcome.RoundClosed }));
+        Assert.Equal(SubmitOutcome.RoundClosed, outcomes[^1].Outcome.Result);
+        await using var db = site.Db();
+        Assert.Equal(stored, (await db.Responses.Where(r => r.RoundId == round.Id).Select(r => r.RespondentHash).ToListAsync()).ToHashSet());
+        Assert.Equal(stored.Count, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+        await AssertTalliesMatchAnswersAsync(db, round.Id);
+    }
+
+    [PostgresFact]
+    public async Task A_round_whose_close_time_passed_is_closed_once_by_the_first_node_to_see_it()
+    {
+        var round = await site.CreateRoundAsync("pg-close-time", closesAt: DateTime.UtcNow.AddMinutes(-1));
+        await using var nodeA = await StartWriterAsync();
+        await using var nodeB = await StartWriterAsync();
+        var random = new Random(5);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? nodeA : nodeB).Writer.SubmitAsync(Response(round.Id, $"late-{i}", random), default)));
+
+        Assert.All(outcomes, o => Assert.Equal(SubmitOutcome.RoundClosed, o));
+        await using var db = site.Db();
+        Assert.Equal(RoundState.Closed, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).State);
+        Assert.Single(await db.AuditEntries.Where(a => a.Detail == $"{round.Slug}: the close time has passed").ToListAsync());
+        Assert.Equal(0, await db.Responses.CountAsync(r => r.RoundId == round.Id));
+    }
+
+    [PostgresFact]
+    public async Task A_database_that_cannot_be_reached_answers_503_keeps_the_answers_and_the_site_recovers_by_itself()
+    {
+        var round = await site.CreateRoundAsync("pg-outage");
+        var browser = site.Browser();
+        var answers = SurveyJourneyTests.CompleteAnswers();
+        var form = await browser.GetPageAsync($"/survey/{round.Slug}");
+        var database = new NpgsqlConnectionStringBuilder(site.ConnectionString).Database!;
+
+        await SetConnectionsAsync(database, allowed: false);
+        try
+        {
+            using var refused = await browser.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(form).Concat(answers));
+            await StorageFaultTests.AssertRefusedKeepingAnswersAsync(refused, answers);
+        }
+        finally
+        {
+            await SetConnectionsAsync(database, allowed: true);
+        }
+        await StorageFaultTests.AssertStoredAsync(site, round.Id, 0);
+
+        using var resent = await browser.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(form).Concat(answers));
+        Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
+        await StorageFaultTests.AssertStoredAsync(site, round.Id, 1);
+    }
+
+    /// <summary>An outage of this one database: no new connections, and the open ones (the writer's too) ended.</summary>
+    private static async Task SetConnectionsAsync(string database, bool allowed)
+    {
+        var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresServer.Variable)) { Pooling = false };
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = allowed
+            ? $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true"
+            : $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid();";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The tallies hold exactly what the stored answers add up to.</summary>
+    internal static async Task AssertTalliesMatchAnswersAsync(SurveyDb db, int roundId)
+    {
+        var counted = await db.Answers.Where(a => db.Responses.Any(r => r.Id == a.ResponseId && r.RoundId == roundId))
+            .GroupBy(a => new { a.QuestionKey, a.Value }).Select(g => new { g.Key.QuestionKey, g.Key.Value, Count = (long)g.Count() }).ToListAsync();
+        var tallied = await db.AnswerTallies.Where(t => t.RoundId == roundId && t.GroupKey == "")
+            .Select(t => new { t.QuestionKey, t.Value, t.Count }).ToListAsync();
+        Assert.Equal(
+            counted.OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value),
+            tallied.OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value));
+    }
+
+    private static SubmittedResponse Response(int roundId, string browser, Random random)
+    {
+        var answers = Questionnaire.Statements.ToDictionary(s => s.Key, _ => random.Next(0, 6));
+        foreach (var question in Questionnaire.Background)
+        {
+            answers[question.Key] = question.Options[random.Next(question.Options.Count)].Value;
+        }
+        return new SubmittedResponse(roundId, Questionnaire, browser, Guid.NewGuid(), answers, null);
+    }
+
+    private async Task<Node> StartWriterAsync()
+    {
+        var writer = new ResponseWriter(
+            new SurveyConnection(site.ConnectionString, Provider: DatabaseProvider.PostgreSQL), TimeProvider.System, NullLogger<ResponseWriter>.Instance);
+        await writer.StartAsync(default);
+        return new Node(writer);
+    }
+
+    /// <summary>A second response writer on the same database, as another web node has.</summary>
+    private sealed record Node(ResponseWriter Writer) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Writer.StopAsync(default);
+            Writer.Dispose();
+        }
+    }
+}
