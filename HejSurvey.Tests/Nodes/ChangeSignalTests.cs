@@ -26,7 +26,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
 {
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(1);
 
-    [ChangeSignalServer.Fact]
+    [PostgresFact]
     public async Task A_change_signalled_on_one_node_is_forgotten_on_the_other_within_a_second()
     {
         var round = await site.CreateRoundAsync("signal-closes");
@@ -45,7 +45,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
         output.WriteLine($"The other node forgot the round {clock.Elapsed.TotalMilliseconds:F1} ms after the change was told.");
     }
 
-    [ChangeSignalServer.Fact]
+    [PostgresFact]
     public async Task Answers_signalled_on_one_node_clear_the_results_on_the_other_within_a_second()
     {
         await using var a = await Node.StartAsync(server, expectedListeners: 1);
@@ -57,7 +57,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
         await Eventually(async () => !await b.HoldsResultsPageAsync(), Promise);
     }
 
-    [ChangeSignalServer.Fact]
+    [PostgresFact]
     public async Task After_its_connection_is_killed_the_listener_connects_again_forgets_everything_and_hears_again()
     {
         var round = await site.CreateRoundAsync("signal-reconnects");
@@ -94,7 +94,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
         await Eventually(async () => !await b.HoldsResultsPageAsync(), Promise);
     }
 
-    [ChangeSignalServer.Fact]
+    [PostgresFact]
     public async Task A_change_is_announced_on_one_channel_with_the_round_as_payload_after_it_is_made()
     {
         await using var node = await Node.StartAsync(server, expectedListeners: 1);
