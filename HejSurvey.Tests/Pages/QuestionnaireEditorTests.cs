@@ -62,7 +62,18 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         }
         fields[$"Input.Themes[{leadTheme}].Statements[1].Meaning"] = "same";
 
+        // An introduction given in Swedish only is refused at its English field; given in both, it heads the form.
+        fields["Input.Introduction.Sv"] = "Enkäten följer upp workshoppen Hej digitalt.";
+        using (var halfIntroduced = await browser.PostFormAsync(edit, With(fields, "save")))
+        {
+            var refused = await HtmlForm.ParseAsync(halfIntroduced);
+            Assert.Equal("#Input_Introduction_En", Assert.Single(refused.QuerySelectorAll("#error-summary li a")).GetAttribute("href"));
+        }
+        fields["Input.Introduction.En"] = "The survey follows up the Hej digitalt workshop.";
+
         var preview = await PostAsync(browser, edit, fields, "preview");
+        Assert.Equal("Enkäten följer upp workshoppen Hej digitalt.", preview.QuerySelector("section[lang=sv] .introduction")!.TextContent);
+        Assert.Equal("The survey follows up the Hej digitalt workshop.", preview.QuerySelector("section[lang=en] .introduction")!.TextContent);
         Assert.Contains("Ledningen ger tid och utrymme att diskutera framtiden.", preview.QuerySelector("section[lang=sv]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Management gives time and room to discuss the future.", preview.QuerySelector("section[lang=en]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Private provider of a public service", preview.QuerySelector("section[lang=en]")!.TextContent, StringComparison.Ordinal);
@@ -84,6 +95,7 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         Assert.DoesNotContain(stored.Statements, s => s.Key == removed.Key);
         Assert.Equal("Privat utförare av offentlig tjänst", stored.Background[0].Options[^1].Text.Sv);
         Assert.Equal(newOption + 1, stored.Background[0].Options[^1].Value);
+        Assert.Equal(new LocalizedText("Enkäten följer upp workshoppen Hej digitalt.", "The survey follows up the Hej digitalt workshop."), stored.Introduction);
 
         // A draft cannot be chosen for a round.
         var newRound = await browser.GetPageAsync("/admin/rounds/new");
@@ -116,6 +128,7 @@ public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixt
         var respondent = site.Browser();
         var form = await respondent.GetPageAsync($"/survey/{round.Slug}");
         Assert.NotNull(form.QuerySelector("input[name=lead_budget]"));
+        Assert.Equal("Enkäten följer upp workshoppen Hej digitalt.", form.QuerySelector("main .introduction")!.TextContent);
         Assert.Null(form.QuerySelector($"input[name={removed.Key}]"));
         Assert.NotNull(form.QuerySelector($"input[name=orgtype][value=\"{newOption + 1}\"]"));
         var answers = stored.Statements.Select(s => new KeyValuePair<string, string>(s.Key, "4"))

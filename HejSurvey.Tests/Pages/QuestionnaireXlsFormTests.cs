@@ -104,6 +104,33 @@ public sealed class QuestionnaireXlsFormTests(AdminSiteFactory site) : IClassFix
         Assert.Equal((ShippedQuestionnaires.Newest with { Key = "xlsform-new-questionnaire", Version = 1 }).ToJson(), stored.ToJson());
     }
 
+    [Fact]
+    public async Task A_note_before_the_first_group_is_the_introduction_and_comes_back_in_the_export()
+    {
+        var browser = await site.SignedInAsync("xlsform-introduction");
+        var form = await ExportAsync(browser);
+        form.Set("settings", form["settings"][1], "form_id", "xlsform-introduction");
+        form["survey"].Insert(1, ["note", "welcome", "Välkommen till enkäten.", "Welcome to the survey."]);
+
+        using var imported = await QuestionnaireImportTests.ImportAsync(browser, await form.WriteAsync(), "introduction.xlsx");
+        Assert.Equal("/admin/questionnaires/xlsform-introduction/1", imported.Headers.Location?.OriginalString);
+        QuestionnaireDefinition stored;
+        await using (var db = site.Db())
+        {
+            stored = QuestionnaireDefinition.Parse(await db.Questionnaires.Where(q => q.Key == "xlsform-introduction").Select(q => q.Definition).SingleAsync());
+        }
+        Assert.Equal(new LocalizedText("Välkommen till enkäten.", "Welcome to the survey."), stored.Introduction);
+
+        using var export = await browser.GetAsync("/admin/questionnaires/xlsform-introduction/1.xlsx");
+        using var again = await QuestionnaireImportTests.ImportAsync(browser, await export.Content.ReadAsByteArrayAsync(), "introduction-again.xlsx");
+        Assert.Equal("/admin/questionnaires/xlsform-introduction/2", again.Headers.Location?.OriginalString);
+        await using (var db = site.Db())
+        {
+            var reimported = QuestionnaireDefinition.Parse(await db.Questionnaires.Where(q => q.Key == "xlsform-introduction" && q.Version == 2).Select(q => q.Definition).SingleAsync());
+            Assert.Equal((stored with { Version = 2 }).ToJson(), reimported.ToJson());
+        }
+    }
+
     public static TheoryData<string, string, string> BadForms() => new()
     {
         { "select_multiple", "blad survey, rad 3, kolumn type", "”select_multiple scale”" },
@@ -127,6 +154,7 @@ public sealed class QuestionnaireXlsFormTests(AdminSiteFactory site) : IClassFix
         { "no-settings", "settings", "saknar bladet" },
         { "nested-group", "blad survey, rad", "grupp inne i en grupp" },
         { "unclosed-group", "blad survey, rad", "end_group" },
+        { "late-note", "blad survey, rad 3, kolumn type", "note kan bara stå först" },
     };
 
     [Theory]
@@ -194,6 +222,9 @@ public sealed class QuestionnaireXlsFormTests(AdminSiteFactory site) : IClassFix
             case "nested-group":
                 survey.Insert(2, ["begin_group", "inner", "Inre", "Inner"]);
                 survey.Insert(4, ["end_group", "inner"]);
+                break;
+            case "late-note":
+                survey.Insert(2, ["note", "later", "Senare", "Later"]);
                 break;
             case "unclosed-group":
                 survey.RemoveAll(r => r.Count > 0 && r[0] == "end_group" && r[1] == ShippedQuestionnaires.Newest.Themes[^1].Key);

@@ -46,8 +46,12 @@ public sealed record QuestionnaireDefinition(
     ChoiceOption DontKnow,
     IReadOnlyList<Theme> Themes,
     IReadOnlyList<BackgroundQuestion> Background,
-    FreeTextQuestion FreeText)
+    FreeTextQuestion FreeText,
+    LocalizedText? Introduction = null)
 {
+    /// <summary>The longest introduction, in characters per language: a few sentences above the form, not a page.</summary>
+    public const int MaxIntroductionLength = 1000;
+
     public const int ScaleMin = 1;
     public const int ScaleMax = 5;
     public const int DontKnowValue = 0;

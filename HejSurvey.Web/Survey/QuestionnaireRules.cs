@@ -73,6 +73,10 @@ public static partial class QuestionnaireRules
             Problem("$.key", text["Enkätens nyckel får bara innehålla små bokstäver a–z, siffror och bindestreck (högst 64 tecken)."]);
         }
         Text("$.title", questionnaire.Title, 200);
+        if (questionnaire.Introduction is not null)
+        {
+            Text("$.introduction", questionnaire.Introduction, QuestionnaireDefinition.MaxIntroductionLength);
+        }
 
         var scale = questionnaire.Scale ?? [];
         var expected = Enumerable.Range(QuestionnaireDefinition.ScaleMin, QuestionnaireDefinition.ScaleMax - QuestionnaireDefinition.ScaleMin + 1);

@@ -27,6 +27,9 @@ public static partial class QuestionnaireXlsForm
 
     public const string OptionsSuffix = "_options";
 
+    /// <summary>The name of the note that carries the introduction in the file the site writes; an import takes any name.</summary>
+    public const string IntroductionName = "introduction";
+
     /// <summary>The language columns, named as the XLSForm standard asks: a language name and its code in brackets.</summary>
     public const string Swedish = "Svenska (sv)";
 
@@ -49,6 +52,11 @@ public static partial class QuestionnaireXlsForm
             ["type", "name", Column("label", Swedish), Column("label", English), Column("hint", Swedish), Column("hint", English), "required",
                 "constraint", Column("constraint_message", Swedish), Column("constraint_message", English), Column("breakdown", Swedish), Column("breakdown", English)],
             token: cancellationToken);
+        // XLSForm's note, a text shown and not asked, carries the introduction, first and outside the groups.
+        if (questionnaire.Introduction is { } introduction)
+        {
+            await workbook.AddRowAsync(Row("note", IntroductionName, introduction), cancellationToken);
+        }
         foreach (var theme in questionnaire.Themes)
         {
             await workbook.AddRowAsync(Row("begin_group", theme.Key, theme.Title), cancellationToken);
@@ -339,6 +347,7 @@ public static partial class QuestionnaireXlsForm
             var themes = new List<Theme>();
             var background = new List<BackgroundQuestion>();
             FreeTextQuestion? freeText = null;
+            LocalizedText? introduction = null;
             (string Key, LocalizedText Title, List<Statement> Statements, int Row)? open = null;
             string? scaleList = null;
             foreach (var (number, cells) in survey.Rows)
@@ -360,6 +369,15 @@ public static partial class QuestionnaireXlsForm
                 var name = cells.GetValueOrDefault("name") ?? "";
                 switch (type)
                 {
+                    case "note":
+                        if (introduction is not null || open is not null || themes.Count > 0)
+                        {
+                            Problem(Where(survey, number, "type"), text["En note kan bara stå först, före alla grupper: den är enkätens inledning."]);
+                            break;
+                        }
+                        places.Add(("$.introduction", Where(survey, number, "name")));
+                        introduction = Label(survey, number, cells);
+                        break;
                     case "begin_group" or "begin group":
                         if (open is not null)
                         {
@@ -401,7 +419,7 @@ public static partial class QuestionnaireXlsForm
                         {
                             Problem(Where(survey, number, "type"), type.Length == 0
                                 ? text["Frågetypen saknas."]
-                                : text["Frågetypen ”{0}” kan den här sajten inte ställa. Här går select_one (påståenden och bakgrundsfrågor), text (fritextfrågan), begin_group och end_group (teman).", type]);
+                                : text["Frågetypen ”{0}” kan den här sajten inte ställa. Här går select_one (påståenden och bakgrundsfrågor), text (fritextfrågan), begin_group och end_group (teman) och en note först (inledningen).", type]);
                             break;
                         }
                         var list = select.Groups[1].Value;
@@ -468,7 +486,7 @@ public static partial class QuestionnaireXlsForm
             {
                 places.Add(($"$.scale[{i}]", Where(choices, steps[i].Row, "name")));
             }
-            return problems.Count > 0 ? null : new QuestionnaireDefinition(key, 1, title, scaleOptions, Options(choices, dontKnow)[0], themes, background, freeText);
+            return problems.Count > 0 ? null : new QuestionnaireDefinition(key, 1, title, scaleOptions, Options(choices, dontKnow)[0], themes, background, freeText, introduction);
         }
 
         private void CheckHeaders(Sheet sheet, string[] required, HashSet<string> known)

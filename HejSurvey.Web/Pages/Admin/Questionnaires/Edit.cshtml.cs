@@ -195,7 +195,8 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
             themes,
             [.. Input.Background.Select(b => new BackgroundQuestion(b.Key?.Trim() ?? "", b.Text.ToText(), [.. b.Options.Select((o, i) => new ChoiceOption(i + 1, o.Text.ToText()))],
                 b.Breakdown.ToText() is { Sv: "", En: "" } ? null : b.Breakdown.ToText()))],
-            new FreeTextQuestion(Input.FreeText.Key?.Trim() ?? "", Input.FreeText.Text.ToText(), Input.FreeText.Hint.ToText(), Input.FreeText.MaxLength ?? 0));
+            new FreeTextQuestion(Input.FreeText.Key?.Trim() ?? "", Input.FreeText.Text.ToText(), Input.FreeText.Hint.ToText(), Input.FreeText.MaxLength ?? 0),
+            Input.Introduction.ToText() is { Sv: "", En: "" } ? null : Input.Introduction.ToText());
         Problems.AddRange(QuestionnaireRules.Check(definition, text).Select(p => (FieldOf(p.Path), p.Message)));
         Problems.AddRange(own);
         return Problems.Count == 0 ? definition : null;
@@ -263,6 +264,7 @@ public sealed partial class EditModel(SurveyDb db, NewFormHtml forms, TimeProvid
 public sealed class EditorInput
 {
     public TextInput Title { get; set; } = new();
+    public TextInput Introduction { get; set; } = new();
     public List<OptionInput> Scale { get; set; } = [];
     public OptionInput DontKnow { get; set; } = new();
     public List<ThemeInput> Themes { get; set; } = [];
@@ -272,6 +274,7 @@ public sealed class EditorInput
     public static EditorInput From(QuestionnaireDefinition q) => new()
     {
         Title = TextInput.From(q.Title),
+        Introduction = q.Introduction is { } introduction ? TextInput.From(introduction) : new(),
         Scale = [.. q.Scale.Select(o => new OptionInput { Text = TextInput.From(o.Text) })],
         DontKnow = new OptionInput { Text = TextInput.From(q.DontKnow.Text) },
         Themes = [.. q.Themes.Select(t => new ThemeInput
