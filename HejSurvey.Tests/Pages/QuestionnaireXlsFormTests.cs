@@ -129,6 +129,16 @@ public sealed class QuestionnaireXlsFormTests(AdminSiteFactory site) : IClassFix
             var reimported = QuestionnaireDefinition.Parse(await db.Questionnaires.Where(q => q.Key == "xlsform-introduction" && q.Version == 2).Select(q => q.Definition).SingleAsync());
             Assert.Equal((stored with { Version = 2 }).ToJson(), reimported.ToJson());
         }
+
+        // The site's own format and its schema carry the introduction too.
+        using var json = await browser.GetAsync("/admin/questionnaires/xlsform-introduction/1.json");
+        using var fromJson = await QuestionnaireImportTests.ImportAsync(browser, await json.Content.ReadAsByteArrayAsync(), "introduction.json");
+        Assert.Equal("/admin/questionnaires/xlsform-introduction/3", fromJson.Headers.Location?.OriginalString);
+        await using (var db = site.Db())
+        {
+            var reimported = QuestionnaireDefinition.Parse(await db.Questionnaires.Where(q => q.Key == "xlsform-introduction" && q.Version == 3).Select(q => q.Definition).SingleAsync());
+            Assert.Equal(stored.Introduction, reimported.Introduction);
+        }
     }
 
     public static TheoryData<string, string, string> BadForms() => new()
