@@ -106,7 +106,10 @@ public class SiteFactory : WebApplicationFactory<Program>
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)
     {
         await using var db = Db();
-        var questionnaire = await db.Questionnaires.Where(q => q.IsFinal).OrderByDescending(q => q.Version).FirstAsync();
+        // The newest shipped version, which the tests answer; not the newest final one, which a test of the editor
+        // sharing this site may have made.
+        var shipped = ShippedQuestionnaires.Newest;
+        var questionnaire = await db.Questionnaires.SingleAsync(q => q.Key == shipped.Key && q.Version == shipped.Version);
         var round = new Round
         {
             Slug = slug,

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Survey;
 
 namespace HejSurvey.Tests.Pages;
 
@@ -39,5 +40,32 @@ public sealed class PostgresAdminTests(PostgresAdminSiteFactory site) : IClassFi
         Assert.Contains("point-in-time recovery", english.QuerySelector("#backups-postgres")?.TextContent, StringComparison.Ordinal);
         Assert.Null(dashboard.QuerySelector("a[href='/admin/backup']"));
         Assert.NotNull(dashboard.QuerySelector("a[href='/admin/backups']"));
+    }
+
+    [PostgresFact]
+    public async Task The_raw_downloads_read_the_answers_stored_in_PostgreSQL()
+    {
+        var round = await site.CreateRoundAsync("pg-downloads");
+        var answers = SurveyJourneyTests.CompleteAnswers();
+        answers[ShippedQuestionnaires.Newest.FreeText.Key] = "Svar i PostgreSQL – åäö";
+        for (var i = 0; i < 2; i++)
+        {
+            var respondent = site.Browser();
+            var form = await respondent.GetPageAsync($"/survey/{round.Slug}");
+            using var sent = await respondent.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(form).Concat(answers));
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        }
+        var admin = await site.SignedInAsync("pg-downloads-admin");
+
+        foreach (var file in new[] { "responses.csv", "responses.json", "responses.xlsx", "responses.sps", "responses.R" })
+        {
+            using var download = await admin.GetAsync($"/admin/rounds/{round.Slug}/{file}");
+            Assert.True(download.StatusCode == HttpStatusCode.OK, $"{file} answered {(int)download.StatusCode}");
+        }
+        var rows = CsvTable.Read(await admin.GetStringAsync($"/admin/rounds/{round.Slug}/responses.csv"));
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.All(ShippedQuestionnaires.Newest.ChoiceKeys, key => Assert.Equal(answers[key], row[key])));
+        Assert.All(rows, row => Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), row["date"]));
+        Assert.All(rows, row => Assert.Equal("Svar i PostgreSQL – åäö", row[ShippedQuestionnaires.Newest.FreeText.Key]));
     }
 }

@@ -43,7 +43,7 @@ public static class ResponseExport
         var columns = Columns(questionnaire);
         await using var csv = CsvWriter.Create(context.Response.Body, Csv, leaveOpen: true);
         csv.WriteHeader(columns);
-        await foreach (var response in ReadAsync(database, round, questionnaire, context.RequestAborted))
+        await foreach (var response in ReadAsync(db, database, round, questionnaire, context.RequestAborted))
         {
             csv.WriteField(response.Id, default);
             csv.WriteField(response.Date);
@@ -73,7 +73,7 @@ public static class ResponseExport
         json.WriteString("questionnaire", questionnaire.Key);
         json.WriteNumber("version", questionnaire.Version);
         json.WriteStartArray("responses");
-        await foreach (var response in ReadAsync(database, round, questionnaire, context.RequestAborted))
+        await foreach (var response in ReadAsync(db, database, round, questionnaire, context.RequestAborted))
         {
             json.WriteStartObject();
             json.WriteNumber(IdColumn, response.Id);
@@ -214,10 +214,18 @@ public static class ResponseExport
     /// over a join ordered by response id, on its own connection (WAL: submissions go on while it reads).
     /// </summary>
     public static async IAsyncEnumerable<ExportedResponse> ReadAsync(
-        SurveyConnection database, Round round, QuestionnaireDefinition questionnaire,
+        SurveyDb db, SurveyConnection database, Round round, QuestionnaireDefinition questionnaire,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var keys = questionnaire.ChoiceKeys.ToArray();
+        if (db is PostgresSurveyDb)
+        {
+            await foreach (var response in ReadPostgresAsync(db.Database.GetConnectionString()!, round, keys, cancellationToken))
+            {
+                yield return response;
+            }
+            yield break;
+        }
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
         // The export reads each page once, from start to end: a page cache would only hold pages that are never read
@@ -270,6 +278,62 @@ public static class ResponseExport
             if (!reader.IsDBNull(4))
             {
                 values[reader.GetInt32(4)] = reader.GetInt32(5);
+            }
+        }
+        if (current is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>
+    /// The same cursor on PostgreSQL, on a connection of its own: Npgsql streams the rows as they come, and the order
+    /// by response id keeps each response's answers together.
+    /// </summary>
+    private static async IAsyncEnumerable<ExportedResponse> ReadPostgresAsync(
+        string connectionString, Round round, string[] keys,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var column = string.Concat(keys.Select((_, i) => $" WHEN @k{i} THEN {i}"));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            command.Parameters.AddWithValue($"k{i}", keys[i]);
+        }
+        command.CommandText = $"""
+            SELECT r."Id", r."SubmittedOn", r."FreeText", CASE a."QuestionKey"{column} END, a."Value"
+            FROM "Responses" AS r LEFT JOIN "Answers" AS a ON a."ResponseId" = r."Id"
+            WHERE r."RoundId" = @round
+            ORDER BY r."Id"
+            """;
+        command.Parameters.AddWithValue("round", round.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new int?[keys.Length];
+        ExportedResponse? current = null;
+        var dates = new Dictionary<DateOnly, string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (current?.Id != id)
+            {
+                if (current is { } done)
+                {
+                    yield return done;
+                }
+                Array.Clear(values);
+                var day = reader.GetFieldValue<DateOnly>(1);
+                if (!dates.TryGetValue(day, out var date))
+                {
+                    date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                    dates.Add(day, date);
+                }
+                current = new ExportedResponse(id, date, values, reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+            if (!reader.IsDBNull(3))
+            {
+                values[reader.GetInt32(3)] = reader.GetInt32(4);
             }
         }
         if (current is { } last)

@@ -56,7 +56,7 @@ public static class ResponseWorkbook
         var rowsInSheet = ResponsesPerSheet;
         // The responses fall on a few dozen dates: each is parsed once.
         var dates = new Dictionary<string, DateTime>();
-        await foreach (var response in ResponseExport.ReadAsync(database, round, questionnaire, cancel))
+        await foreach (var response in ResponseExport.ReadAsync(db, database, round, questionnaire, cancel))
         {
             if (rowsInSheet == ResponsesPerSheet)
             {
