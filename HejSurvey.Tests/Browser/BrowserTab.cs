@@ -132,7 +132,9 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
     /// <summary>Runs an action that starts a download (a link to a CSV, a backup) and returns the file's name and bytes.</summary>
     public async Task<(string Name, byte[] Content)> DownloadAsync(Func<Task> start)
     {
-        var download = await page.RunAndWaitForDownloadAsync(start);
+        // A download starts when the server has made the whole file's first bytes; on a busy machine running the other
+        // tests that can take longer than a page's usual wait, and the test checks the file, not the time.
+        var download = await page.RunAndWaitForDownloadAsync(start, new() { Timeout = 45_000 });
         await using var stream = await download.CreateReadStreamAsync();
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
@@ -211,47 +212,56 @@ public static class ResponseExport
 
     /// <summary>
     /// Streams the responses of a round with their answers pivoted into the questionnaire's column order. One cursor
-    /// over a join ordered by response id, on its own connection (WAL: submissions go on while it reads).
+    /// over a join ordered by response id, on its own connection (on SQLite's WAL, submissions go on while it reads).
     /// </summary>
     public static async IAsyncEnumerable<ExportedResponse> ReadAsync(
         SurveyDb db, SurveyConnection database, Round round, QuestionnaireDefinition questionnaire,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var keys = questionnaire.ChoiceKeys.ToArray();
+        await using DbConnection connection = db is PostgresSurveyDb ? new Npgsql.NpgsqlConnection(db.Database.GetConnectionString()) : (DbConnection)database.Open();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        await using var command = connection.CreateCommand();
+        // The database turns each question key into its column number, so no string is made per answer row.
+        var column = string.Concat(keys.Select((_, i) => $" WHEN @k{i} THEN {i}"));
+        // Each row: the response's id, its date as a day number and as text, the free text, the answer's column, the answer.
         if (db is PostgresSurveyDb)
         {
-            await foreach (var response in ReadPostgresAsync(db.Database.GetConnectionString()!, round, keys, cancellationToken))
-            {
-                yield return response;
-            }
-            yield break;
+            command.CommandText = $"""
+                SELECT r."Id", (r."SubmittedOn" - DATE '1970-01-01')::bigint, to_char(r."SubmittedOn", 'YYYY-MM-DD'), r."FreeText", CASE a."QuestionKey"{column} END, a."Value"
+                FROM "Responses" AS r LEFT JOIN "Answers" AS a ON a."ResponseId" = r."Id"
+                WHERE r."RoundId" = @round
+                ORDER BY r."Id"
+                """;
         }
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        // The export reads each page once, from start to end: a page cache would only hold pages that are never read
-        // again. 256 KB instead of SQLite's 2 MB default.
-        command.CommandText = "PRAGMA cache_size=-256;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        // The database turns each question key into its column number, so no string is made per answer row.
-        var column = string.Concat(keys.Select((_, i) => $" WHEN $k{i} THEN {i}"));
+        else
+        {
+            // The export reads each page once, from start to end: a page cache would only hold pages that are never
+            // read again. 256 KB instead of SQLite's 2 MB default.
+            command.CommandText = "PRAGMA cache_size=-256;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            // NOT INDEXED: through the RoundId index SQLite would sort every answer row in a temporary B-tree before
+            // sending the first; walking the table in its own (Id) order needs no sort, so rows stream as they are read.
+            command.CommandText = $"""
+                SELECT r.Id, unixepoch(r.SubmittedOn), r.SubmittedOn, r.FreeText, CASE a.QuestionKey{column} END, a.Value
+                FROM Responses AS r NOT INDEXED LEFT JOIN Answers AS a ON a.ResponseId = r.Id
+                WHERE r.RoundId = @round
+                ORDER BY r.Id
+                """;
+        }
         for (var i = 0; i < keys.Length; i++)
         {
-            command.Parameters.AddWithValue($"$k{i}", keys[i]);
+            command.Parameters.Add(Parameter(command, $"@k{i}", keys[i]));
         }
-        // NOT INDEXED: through the RoundId index SQLite would sort every answer row in a temporary B-tree before
-        // sending the first; walking the table in its own (Id) order needs no sort, so rows stream as they are read.
-        command.CommandText = $"""
-            SELECT r.Id, unixepoch(r.SubmittedOn), r.SubmittedOn, r.FreeText, CASE a.QuestionKey{column} END, a.Value
-            FROM Responses AS r NOT INDEXED LEFT JOIN Answers AS a ON a.ResponseId = r.Id
-            WHERE r.RoundId = $round
-            ORDER BY r.Id
-            """;
-        command.Parameters.AddWithValue("$round", round.Id);
+        command.Parameters.Add(Parameter(command, "@round", round.Id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var values = new int?[keys.Length];
         ExportedResponse? current = null;
-        // The responses of a round fall on a few dozen dates, numbered by unixepoch(): each date's text is made once,
-        // not once per response.
+        // The responses of a round fall on a few dozen dates, numbered by day: each date's text is made once, not once
+        // per response.
         var dates = new Dictionary<long, string>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -286,60 +296,12 @@ public static class ResponseExport
         }
     }
 
-    /// <summary>
-    /// The same cursor on PostgreSQL, on a connection of its own: Npgsql streams the rows as they come, and the order
-    /// by response id keeps each response's answers together.
-    /// </summary>
-    private static async IAsyncEnumerable<ExportedResponse> ReadPostgresAsync(
-        string connectionString, Round round, string[] keys,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static DbParameter Parameter(DbCommand command, string name, object value)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        var column = string.Concat(keys.Select((_, i) => $" WHEN @k{i} THEN {i}"));
-        for (var i = 0; i < keys.Length; i++)
-        {
-            command.Parameters.AddWithValue($"k{i}", keys[i]);
-        }
-        command.CommandText = $"""
-            SELECT r."Id", r."SubmittedOn", r."FreeText", CASE a."QuestionKey"{column} END, a."Value"
-            FROM "Responses" AS r LEFT JOIN "Answers" AS a ON a."ResponseId" = r."Id"
-            WHERE r."RoundId" = @round
-            ORDER BY r."Id"
-            """;
-        command.Parameters.AddWithValue("round", round.Id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var values = new int?[keys.Length];
-        ExportedResponse? current = null;
-        var dates = new Dictionary<DateOnly, string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var id = reader.GetInt64(0);
-            if (current?.Id != id)
-            {
-                if (current is { } done)
-                {
-                    yield return done;
-                }
-                Array.Clear(values);
-                var day = reader.GetFieldValue<DateOnly>(1);
-                if (!dates.TryGetValue(day, out var date))
-                {
-                    date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                    dates.Add(day, date);
-                }
-                current = new ExportedResponse(id, date, values, reader.IsDBNull(2) ? null : reader.GetString(2));
-            }
-            if (!reader.IsDBNull(3))
-            {
-                values[reader.GetInt32(3)] = reader.GetInt32(4);
-            }
-        }
-        if (current is { } last)
-        {
-            yield return last;
-        }
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        return parameter;
     }
 
     /// <summary>Finds the round and its questionnaire and audits the download; null when there is no such round.</summary>
