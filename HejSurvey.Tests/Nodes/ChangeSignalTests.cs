@@ -181,7 +181,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                [SiteChangesSetup.ProviderSetting] = "PostgreSQL",
+                ["Database:Provider"] = "Postgres", // the short spelling the database setting also takes
                 ["ConnectionStrings:Survey"] = connectionString,
             });
             var log = new ConcurrentQueue<string>();

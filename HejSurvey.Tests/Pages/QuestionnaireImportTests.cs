@@ -13,6 +13,25 @@ namespace HejSurvey.Tests.Pages;
 public sealed class QuestionnaireImportTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
 {
     [Fact]
+    public async Task A_free_text_longer_than_a_stored_answer_can_be_is_refused()
+    {
+        var browser = await site.SignedInAsync("import-long-free-text");
+        var questionnaire = ShippedQuestionnaires.Newest with
+        {
+            Key = "import-long-free-text",
+            FreeText = ShippedQuestionnaires.Newest.FreeText with { MaxLength = Web.Data.Response.MaxFreeTextLength + 1 },
+        };
+
+        using var response = await ImportAsync(browser, System.Text.Encoding.UTF8.GetBytes(questionnaire.ToJson()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await HtmlForm.ParseAsync(response);
+        Assert.Contains(page.QuerySelectorAll("#problems li"), li => li.TextContent.Contains("freeText.maxLength", StringComparison.Ordinal));
+        await using var db = site.Db();
+        Assert.False(await db.Questionnaires.AnyAsync(q => q.Key == "import-long-free-text"));
+    }
+
+    [Fact]
     public async Task The_JSON_export_of_every_version_reimports_to_an_identical_version()
     {
         var browser = await site.SignedInAsync("import-roundtrip");

@@ -16,6 +16,9 @@ public sealed class Response
     public required string RespondentHash { get; set; }
     public Guid IdempotencyKey { get; set; }
     public string? FreeText { get; set; }
+
+    /// <summary>The longest free text the column holds (PostgreSQL enforces it); a questionnaire may ask for no more.</summary>
+    public const int MaxFreeTextLength = 2000;
     public List<Answer> Answers { get; set; } = [];
 }
 
@@ -33,7 +36,7 @@ internal sealed class ResponseConfiguration : IEntityTypeConfiguration<Response>
     {
         builder.ToTable("Responses");
         builder.Property(r => r.RespondentHash).HasMaxLength(64);
-        builder.Property(r => r.FreeText).HasMaxLength(2000);
+        builder.Property(r => r.FreeText).HasMaxLength(Response.MaxFreeTextLength);
         builder.HasIndex(r => new { r.RoundId, r.RespondentHash }).IsUnique();
         builder.HasIndex(r => new { r.RoundId, r.IdempotencyKey }).IsUnique();
         // Responses per day on the admin dashboard, read from the index alone.

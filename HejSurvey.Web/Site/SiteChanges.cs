@@ -1,3 +1,4 @@
+using HejSurvey.Web.Data;
 using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Survey;
 using Microsoft.AspNetCore.OutputCaching;
@@ -50,21 +51,17 @@ public sealed class SiteChanges(RoundCache rounds, IOutputCacheStore results, Ch
 
 public static class SiteChangesSetup
 {
-    /// <summary>
-    /// The same setting that chooses the database (<c>Database:Provider</c>, <c>Sqlite</c> by default): only on
-    /// PostgreSQL can several web nodes share one database, so only there is a change told to the others.
-    /// </summary>
-    public const string ProviderSetting = "Database:Provider";
-
     public static IHostApplicationBuilder AddSiteChanges(this IHostApplicationBuilder builder)
     {
-        if (!string.Equals(builder.Configuration[ProviderSetting], "PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        // Only on PostgreSQL can several web nodes share one database, so only there is a change told to the others.
+        // The database's own reading of Database:Provider decides, so that the two never disagree on a spelling.
+        if (SurveyData.ProviderFrom(builder.Configuration) != DatabaseProvider.PostgreSQL)
         {
             builder.Services.AddSingleton<SiteChanges>();
             return builder;
         }
         var connectionString = builder.Configuration.GetConnectionString("Survey")
-            ?? throw new InvalidOperationException($"{ProviderSetting} is PostgreSQL, but ConnectionStrings:Survey does not say which database.");
+            ?? throw new InvalidOperationException("Database:Provider is PostgreSQL, but ConnectionStrings:Survey does not say which database.");
         var signalConnection = new NpgsqlConnectionStringBuilder(connectionString)
         {
             ApplicationName = ChangeSignal.ApplicationName,

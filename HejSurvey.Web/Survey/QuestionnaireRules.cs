@@ -18,7 +18,8 @@ public static partial class QuestionnaireRules
     public const int MaxBackground = 10;
     public const int MaxOptions = 30;
     public const int MaxTextLength = 1000;
-    public const int MaxFreeTextLength = 10_000;
+    // No more than the response's column holds: on PostgreSQL a longer answer would fail its whole batch.
+    public const int MaxFreeTextLength = Data.Response.MaxFreeTextLength;
 
     /// <summary>The questionnaire's key: part of its addresses.</summary>
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]

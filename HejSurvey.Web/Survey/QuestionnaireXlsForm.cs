@@ -132,7 +132,7 @@ public static partial class QuestionnaireXlsForm
         {
             sheets = ReadSheets(file);
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or System.Xml.XmlException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or System.Xml.XmlException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException or OverflowException)
         {
             return (null, [new("file", text["Filen är en zip-fil men ingen arbetsbok i formatet xlsx."])]);
         }
