@@ -21,6 +21,18 @@ public sealed class ServerProcess : IDisposable
     public string DatabasePath { get; }
     public int Port { get; }
 
+    /// <summary>
+    /// The site on a PostgreSQL database instead of a file (<c>Database__Provider=PostgreSQL</c>), so that several of
+    /// them can share it as web nodes do; <see cref="DatabasePath"/> is then empty.
+    /// </summary>
+    public static ServerProcess OnPostgres(string connectionString, int port)
+    {
+        var server = new ServerProcess("", port);
+        server.Environment["Database__Provider"] = "PostgreSQL";
+        server.Environment["ConnectionStrings__Survey"] = connectionString;
+        return server;
+    }
+
     /// <summary>More environment variables for the site (configuration such as <c>DataProtection__CertificatePath</c>).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
