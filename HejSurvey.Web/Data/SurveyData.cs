@@ -80,16 +80,40 @@ public static class SurveyData
             scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyProtection))
                 .LogWarning("Removed {Count} Data Protection keys that were stored unprotected; admins sign in again.", removed);
         }
-        foreach (var (json, definition) in QuestionnaireDefinition.Embedded())
+        var shipped = QuestionnaireDefinition.Embedded().ToList();
+        async Task<List<(string Json, QuestionnaireDefinition Definition)>> NotStoredAsync()
         {
-            if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))
+            var missing = new List<(string, QuestionnaireDefinition)>();
+            foreach (var (json, definition) in shipped)
             {
-                // A shipped version has been reviewed like code: it is final from the start.
-                var now = DateTime.UtcNow;
-                db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = now, IsFinal = true, FinalizedAt = now });
+                if (!await db.Questionnaires.AnyAsync(q => q.Key == definition.Key && q.Version == definition.Version))
+                {
+                    missing.Add((json, definition));
+                }
+            }
+            return missing;
+        }
+        foreach (var (json, definition) in await NotStoredAsync())
+        {
+            // A shipped version has been reviewed like code: it is final from the start.
+            var now = DateTime.UtcNow;
+            db.Questionnaires.Add(new Questionnaire { Key = definition.Key, Version = definition.Version, Definition = json, CreatedAt = now, IsFinal = true, FinalizedAt = now });
+        }
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Web nodes start together, also on a new database: another node stored the same versions between the check
+            // and this insert, and the unique index on key and version refused the second copy. Only a version that is
+            // still missing is a failure.
+            db.ChangeTracker.Clear();
+            if ((await NotStoredAsync()).Count > 0)
+            {
+                throw;
             }
         }
-        await db.SaveChangesAsync();
 
         var environment = scope.ServiceProvider.GetRequiredService<IWebHostEnvironment>();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SurveyOptions>>().Value;
