@@ -96,7 +96,7 @@ public sealed class CrashTests : IDisposable
     }
 
     /// <summary>Recounts the tallies of the stored responses with the writer's own rules and compares them cell by cell.</summary>
-    private static async Task AssertTalliesEqualRecountAsync(SurveyDb db, int roundId, List<Response> stored)
+    internal static async Task AssertTalliesEqualRecountAsync(SurveyDb db, int roundId, List<Response> stored)
     {
         var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
         var themeSums = new Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)>();
