@@ -8,7 +8,8 @@ namespace HejSurvey.Tests.Nodes;
 
 /// <summary>
 /// Nodes behind a load balancer start together, also on a new database: whichever stores the shipped questionnaire
-/// versions first, every node starts, and each version is stored once.
+/// versions or the first Data Protection key first, every node starts, each version is stored once, and there is one
+/// key, which both use.
 /// </summary>
 [Trait("Category", "PostgreSQL")]
 public sealed class NodeStartTests : IDisposable
@@ -51,17 +52,88 @@ public sealed class NodeStartTests : IDisposable
         }
     }
 
-    private static async Task WaitingOnLockAsync(string connectionString, Task starting)
+    [PostgresFact]
+    public async Task Nodes_that_start_together_on_a_database_without_keys_make_one_key_and_share_it()
+    {
+        var connectionString = PostgresServer.MigratedDatabase();
+        try
+        {
+            var certificate = TestCertificates.Pfx(folder);
+            using var a = WebNodes.Node(connectionString, certificate);
+            using var b = WebNodes.Node(connectionString, certificate);
+            Task starting;
+            // Every key a node stores waits until the test lets it go, so that both nodes read the keys before either
+            // one's key is stored: what two nodes starting together on a new database may do by chance.
+            await using (var holder = new NpgsqlConnection(connectionString))
+            {
+                await holder.OpenAsync();
+                await using (var hold = new NpgsqlCommand(
+                    """
+                    CREATE FUNCTION test_hold_new_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(1717); RETURN NEW; END $$;
+                    CREATE TRIGGER hold_new_keys BEFORE INSERT ON "DataProtectionKeys" FOR EACH ROW EXECUTE FUNCTION test_hold_new_keys();
+                    SELECT pg_advisory_lock(1717);
+                    """, holder))
+                {
+                    await hold.ExecuteNonQueryAsync();
+                }
+                starting = Task.WhenAll(a.StartAsync(), b.StartAsync());
+                // Both nodes wait: each to store its key, or one to store its key and the other for the first one.
+                await WaitingOnLockAsync(connectionString, starting, waiting: 2, what: "advisory");
+                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(1717)", holder);
+                await release.ExecuteNonQueryAsync();
+            }
+            await starting;
+
+            await using (var db = PostgresServer.Context(connectionString))
+            {
+                Assert.Single(await db.DataProtectionKeys.AsNoTracking().ToListAsync());
+            }
+            var round = await CreateRoundAsync(connectionString);
+            using var respondent = new NodeBrowser();
+            var (_, sent) = await TwoNodeTests.AnswerAsync(respondent, from: a, to: b, round);
+            using (sent)
+            {
+                Assert.Equal($"/survey/{round}/thanks", sent.Headers.Location?.OriginalString);
+            }
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(connectionString);
+        }
+    }
+
+    private static async Task<string> CreateRoundAsync(string connectionString)
+    {
+        await using var db = PostgresServer.Context(connectionString);
+        var shipped = ShippedQuestionnaires.Newest;
+        db.Rounds.Add(new Round
+        {
+            Slug = "nodes-keys",
+            TitleSv = "Nycklar",
+            TitleEn = "Keys",
+            QuestionnaireId = (await db.Questionnaires.SingleAsync(q => q.Key == shipped.Key && q.Version == shipped.Version)).Id,
+            State = RoundState.Open,
+            CreatedAt = DateTime.UtcNow,
+            OpenedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return "nodes-keys";
+    }
+
+    private static async Task WaitingOnLockAsync(string connectionString, Task starting, int waiting = 1, string? what = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (Convert.ToInt64(await waiting.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        await using var waiters = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = coalesce($1, wait_event)", connection)
         {
-            // A node that started without waiting has not met the other's rows at all: the test would prove nothing.
-            Assert.False(starting.IsCompleted, "the node started without waiting for the other's questionnaires");
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the node never waited for the other's questionnaires");
+            Parameters = { new() { Value = (object?)what ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Convert.ToInt64(await waiters.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) < waiting)
+        {
+            // A node that started without waiting never met the other: the test would prove nothing.
+            Assert.False(starting.IsCompleted, "the node started without waiting for the lock");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the node never waited for the lock");
             await Task.Delay(20);
         }
     }

@@ -56,6 +56,38 @@ public static class KeyProtection
     public static async Task<int> RemoveUnprotectedKeysAsync(SurveyDb db, CancellationToken cancellationToken = default) =>
         await db.DataProtectionKeys.Where(k => k.Xml != null && k.Xml.Contains("<masterKey")).ExecuteDeleteAsync(cancellationToken);
 
+    /// <summary>
+    /// Web nodes that start together on a database without keys would each make a key of their own, and a node that read
+    /// the keys before the other's was stored protects with its own. Data Protection looks for a key it does not know
+    /// only in its first two minutes; after that, a form or an admin cookie made by one node would be refused by the
+    /// other until it reads its keys again, a day later. So on PostgreSQL every node reads (and, when there is none,
+    /// makes) the keys at start under one lock that all nodes take: the second finds the first one's key and uses it.
+    /// </summary>
+    public static async Task LoadKeysOneNodeAtATimeAsync(IServiceProvider services, SurveyDb db)
+    {
+        if (db is not PostgresSurveyDb)
+        {
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        // Released at the commit; the key itself is stored on a connection of its own and committed before that.
+        await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({KeysLock})");
+        try
+        {
+            services.GetRequiredService<IDataProtectionProvider>().CreateProtector(nameof(KeyProtection)).Protect([0]);
+        }
+        catch (CryptographicException ex)
+        {
+            // As when the site starts without this: the keys are read again at the first request that needs them.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyProtection))
+                .LogWarning(ex, "Could not read or make the Data Protection keys at start.");
+        }
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The advisory lock of <see cref="LoadKeysOneNodeAtATimeAsync"/> ("HejKeys" in ASCII).</summary>
+    private const long KeysLock = 0x48656A4B657973;
+
     /// <summary>Where Development keeps its certificate: beside the database, named after it (hejsurvey.db → hejsurvey.keys.pfx).</summary>
     public static string DevelopmentCertificatePath(string connectionString, string contentRoot)
     {

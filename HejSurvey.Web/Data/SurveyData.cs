@@ -80,6 +80,7 @@ public static class SurveyData
             scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyProtection))
                 .LogWarning("Removed {Count} Data Protection keys that were stored unprotected; admins sign in again.", removed);
         }
+        await KeyProtection.LoadKeysOneNodeAtATimeAsync(scope.ServiceProvider, db);
         var shipped = QuestionnaireDefinition.Embedded().ToList();
         async Task<List<(string Json, QuestionnaireDefinition Definition)>> NotStoredAsync()
         {
