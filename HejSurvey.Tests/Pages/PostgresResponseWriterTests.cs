@@ -73,6 +73,46 @@ public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : ICla
     }
 
     [PostgresFact]
+    public async Task One_batch_judges_each_response_against_what_went_in_before_it_as_one_at_a_time_would()
+    {
+        var round = await site.CreateRoundAsync("pg-one-batch");
+        var random = new Random(8);
+        // A form stored before from browser "early", and a form of that key sent again from another browser.
+        var early = Response(round.Id, "early", random);
+        var reused = Response(round.Id, "late", random) with { IdempotencyKey = early.IdempotencyKey };
+        var afterReused = Response(round.Id, "late", random);
+        var first = Response(round.Id, "twice", random);
+        var other = Response(round.Id, "other", random);
+        await using (var connection = new NpgsqlConnection(site.ConnectionString))
+        {
+            await connection.OpenAsync();
+            Assert.Equal([SubmitOutcome.Stored], PostgresResponses.WriteBatch(connection, [early], DateTime.UtcNow).Outcomes);
+
+            var (outcomes, _) = PostgresResponses.WriteBatch(connection,
+            [
+                first,
+                first, // a double click in the same batch
+                reused, // the key was stored before: not stored, so browser "late" has not answered yet
+                afterReused, // so this one of browser "late" is stored, as it would be one at a time
+                first with { IdempotencyKey = Guid.NewGuid() }, // another form from a browser stored earlier in the batch
+                other,
+                early, // stored by an earlier batch
+            ], DateTime.UtcNow);
+
+            Assert.Equal(
+                [SubmitOutcome.Stored, SubmitOutcome.AlreadyStored, SubmitOutcome.AlreadyStored, SubmitOutcome.Stored, SubmitOutcome.AlreadyAnswered, SubmitOutcome.Stored, SubmitOutcome.AlreadyStored],
+                outcomes);
+        }
+        await using var db = site.Db();
+        Assert.Equal(
+            new[] { early.IdempotencyKey, first.IdempotencyKey, afterReused.IdempotencyKey, other.IdempotencyKey }.Order(),
+            (await db.Responses.Where(r => r.RoundId == round.Id).Select(r => r.IdempotencyKey).ToListAsync()).Order());
+        Assert.Equal(4, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+        Assert.Equal(4 * afterReused.Answers.Count, await db.Answers.CountAsync(a => db.Responses.Any(r => r.Id == a.ResponseId && r.RoundId == round.Id)));
+        await AssertTalliesMatchAnswersAsync(db, round.Id);
+    }
+
+    [PostgresFact]
     public async Task A_submission_racing_a_close_on_another_node_is_stored_before_the_close_or_refused()
     {
         var round = await site.CreateRoundAsync("pg-close-race");

@@ -16,7 +16,7 @@ namespace HejSurvey.Web.Survey;
 /// same row, so it waits for this batch or this batch waits for it: a submission racing a close is stored before the
 /// close or refused as closed. A shared lock would not do: the batch then raises the round's response count, and two
 /// nodes each holding a shared lock and each wanting to update would deadlock;</item>
-/// <item>responses go in with <c>ON CONFLICT DO NOTHING</c>: the unique indexes on (round, browser) and (round, form)
+/// <item>responses go in with <c>ON CONFLICT DO NOTHING</c>, the whole batch with one statement: the unique indexes on (round, browser) and (round, form)
 /// hold across nodes, and a conflict is answered as the double click or the second answer it is;</item>
 /// <item>the tallies are added with one <c>INSERT … ON CONFLICT … DO UPDATE</c> each, their rows taken in key order, so
 /// that two batches touching the same cells lock them in the same order and never deadlock.</item>
@@ -24,16 +24,23 @@ namespace HejSurvey.Web.Survey;
 /// </summary>
 internal static class PostgresResponses
 {
-    private const string InsertResponse = """
+    /// <summary>
+    /// A batch's responses and all their answers in one statement: a round trip to the server per batch rather than per
+    /// response. The answers travel flattened, each with its response's round and idempotency key, and go in only for the
+    /// responses that went in; the statement returns those.
+    /// </summary>
+    private const string InsertResponses = """
         WITH response AS (
             INSERT INTO "Responses" ("RoundId", "SubmittedOn", "RespondentHash", "IdempotencyKey", "FreeText")
-            VALUES (@round, @on, @hash, @key, @text)
+            SELECT r.round, @on, r.hash, r.key, r.text FROM unnest(@rounds, @hashes, @keys, @texts) AS r(round, hash, key, text)
             ON CONFLICT DO NOTHING
-            RETURNING "Id"),
+            RETURNING "Id", "RoundId", "IdempotencyKey"),
         answers AS (
             INSERT INTO "Answers" ("ResponseId", "QuestionKey", "Value")
-            SELECT response."Id", answer.question, answer.value FROM response CROSS JOIN unnest(@questions, @values) AS answer(question, value))
-        SELECT count(*) FROM response;
+            SELECT response."Id", a.question, a.value
+            FROM response JOIN unnest(@answerRounds, @answerKeys, @questions, @values) AS a(round, key, question, value)
+                ON a.round = response."RoundId" AND a.key = response."IdempotencyKey")
+        SELECT "RoundId", "IdempotencyKey" FROM response;
         """;
 
     public static (SubmitOutcome[] Outcomes, bool ResultsChanged) WriteBatch(NpgsqlConnection connection, IReadOnlyList<SubmittedResponse> batch, DateTime now)
@@ -54,14 +61,6 @@ internal static class PostgresResponses
             rounds[roundId] = LockRound(connection, transaction, roundId, now);
         }
 
-        using var insert = new NpgsqlCommand(InsertResponse, connection, transaction);
-        var round = Add<int>(insert, "round", NpgsqlDbType.Integer);
-        var on = Add<DateOnly>(insert, "on", NpgsqlDbType.Date);
-        var hash = Add<string>(insert, "hash", NpgsqlDbType.Varchar);
-        var key = Add<Guid>(insert, "key", NpgsqlDbType.Uuid);
-        var text = insert.Parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Varchar));
-        var questions = Add<string[]>(insert, "questions", NpgsqlDbType.Array | NpgsqlDbType.Varchar);
-        var values = Add<int[]>(insert, "values", NpgsqlDbType.Array | NpgsqlDbType.Integer);
         using var findEarlier = new NpgsqlCommand(
             """SELECT "IdempotencyKey" FROM "Responses" WHERE "RoundId" = @round AND ("RespondentHash" = @hash OR "IdempotencyKey" = @key) LIMIT 1;""",
             connection, transaction);
@@ -69,54 +68,125 @@ internal static class PostgresResponses
         var earlierHash = Add<string>(findEarlier, "hash", NpgsqlDbType.Varchar);
         var earlierKey = Add<Guid>(findEarlier, "key", NpgsqlDbType.Uuid);
 
+        // Each response is judged against everything stored before it, in the order of the batch, as if one at a time: a
+        // response that shares its form or browser with an earlier one still undecided waits for that one's outcome and
+        // goes in with the next statement. Almost always there is none, and the whole batch goes in with one statement.
+        var waiting = new List<int>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var response = batch[i];
-            var state = rounds[response.RoundId];
-            if (!state.Accepts)
+            if (rounds[batch[i].RoundId].Accepts)
+            {
+                waiting.Add(i);
+            }
+            else
             {
                 outcomes[i] = SubmitOutcome.RoundClosed;
-                continue;
             }
-            if (seenKeys.Contains((response.RoundId, response.IdempotencyKey)))
+        }
+        while (waiting.Count > 0)
+        {
+            var goingIn = new List<int>();
+            var later = new List<int>();
+            var undecidedKeys = new HashSet<(int, Guid)>();
+            var undecidedBrowsers = new HashSet<(int, string)>();
+            foreach (var i in waiting)
             {
-                outcomes[i] = SubmitOutcome.AlreadyStored;
-                continue;
+                var response = batch[i];
+                var form = (response.RoundId, response.IdempotencyKey);
+                var browser = (response.RoundId, response.RespondentHash);
+                if (undecidedKeys.Contains(form) || undecidedBrowsers.Contains(browser))
+                {
+                    later.Add(i);
+                }
+                else if (seenKeys.Contains(form))
+                {
+                    outcomes[i] = SubmitOutcome.AlreadyStored;
+                    continue;
+                }
+                else if (seenBrowsers.Contains(browser))
+                {
+                    outcomes[i] = SubmitOutcome.AlreadyAnswered;
+                    continue;
+                }
+                else
+                {
+                    goingIn.Add(i);
+                }
+                undecidedKeys.Add(form);
+                undecidedBrowsers.Add(browser);
             }
-            if (seenBrowsers.Contains((response.RoundId, response.RespondentHash)))
+
+            var inserted = Insert(connection, transaction, batch, goingIn, today);
+            foreach (var i in goingIn)
             {
-                outcomes[i] = SubmitOutcome.AlreadyAnswered;
-                continue;
+                var response = batch[i];
+                if (!inserted.Contains((response.RoundId, response.IdempotencyKey)))
+                {
+                    // Stored before, on this node or another: the same form again, or another form from the same browser.
+                    earlierRound.TypedValue = response.RoundId;
+                    earlierHash.TypedValue = response.RespondentHash;
+                    earlierKey.TypedValue = response.IdempotencyKey;
+                    outcomes[i] = findEarlier.ExecuteScalar() is Guid earlier && earlier == response.IdempotencyKey
+                        ? SubmitOutcome.AlreadyStored
+                        : SubmitOutcome.AlreadyAnswered;
+                    continue;
+                }
+                ResponseWriter.Tally(response, answerCounts, themeSums);
+                seenKeys.Add((response.RoundId, response.IdempotencyKey));
+                seenBrowsers.Add((response.RoundId, response.RespondentHash));
+                stored[response.RoundId] = stored.GetValueOrDefault(response.RoundId) + 1;
+                outcomes[i] = SubmitOutcome.Stored;
+                resultsChanged |= rounds[response.RoundId].ShowsResults;
             }
-            round.TypedValue = response.RoundId;
-            on.TypedValue = today;
-            hash.TypedValue = response.RespondentHash;
-            key.TypedValue = response.IdempotencyKey;
-            text.Value = (object?)response.FreeText ?? DBNull.Value;
-            questions.TypedValue = [.. response.Answers.Keys];
-            values.TypedValue = [.. response.Answers.Values];
-            if (Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
-                // Stored before, on this node or another: the same form again, or another form from the same browser.
-                earlierRound.TypedValue = response.RoundId;
-                earlierHash.TypedValue = response.RespondentHash;
-                earlierKey.TypedValue = response.IdempotencyKey;
-                outcomes[i] = findEarlier.ExecuteScalar() is Guid earlier && earlier == response.IdempotencyKey
-                    ? SubmitOutcome.AlreadyStored
-                    : SubmitOutcome.AlreadyAnswered;
-                continue;
-            }
-            ResponseWriter.Tally(response, answerCounts, themeSums);
-            seenKeys.Add((response.RoundId, response.IdempotencyKey));
-            seenBrowsers.Add((response.RoundId, response.RespondentHash));
-            stored[response.RoundId] = stored.GetValueOrDefault(response.RoundId) + 1;
-            outcomes[i] = SubmitOutcome.Stored;
-            resultsChanged |= state.ShowsResults;
+            waiting = later;
         }
 
         SaveTallies(connection, transaction, answerCounts, themeSums, stored);
         transaction.Commit();
         return (outcomes, resultsChanged);
+    }
+
+    /// <summary>Inserts the responses <paramref name="chosen"/> of the batch with their answers; returns those that went in.</summary>
+    private static HashSet<(int Round, Guid Key)> Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmittedResponse> batch, List<int> chosen, DateOnly today)
+    {
+        var inserted = new HashSet<(int, Guid)>();
+        if (chosen.Count == 0)
+        {
+            return inserted;
+        }
+        var answerCount = chosen.Sum(i => batch[i].Answers.Count);
+        var answerRounds = new int[answerCount];
+        var answerKeys = new Guid[answerCount];
+        var questions = new string[answerCount];
+        var values = new int[answerCount];
+        var at = 0;
+        foreach (var i in chosen)
+        {
+            foreach (var (question, value) in batch[i].Answers)
+            {
+                answerRounds[at] = batch[i].RoundId;
+                answerKeys[at] = batch[i].IdempotencyKey;
+                questions[at] = question;
+                values[at] = value;
+                at++;
+            }
+        }
+        using var insert = new NpgsqlCommand(InsertResponses, connection, transaction);
+        Add<DateOnly>(insert, "on", NpgsqlDbType.Date).TypedValue = today;
+        Add<int[]>(insert, "rounds", NpgsqlDbType.Array | NpgsqlDbType.Integer).TypedValue = [.. chosen.Select(i => batch[i].RoundId)];
+        Add<string[]>(insert, "hashes", NpgsqlDbType.Array | NpgsqlDbType.Varchar).TypedValue = [.. chosen.Select(i => batch[i].RespondentHash)];
+        Add<Guid[]>(insert, "keys", NpgsqlDbType.Array | NpgsqlDbType.Uuid).TypedValue = [.. chosen.Select(i => batch[i].IdempotencyKey)];
+        Add<string?[]>(insert, "texts", NpgsqlDbType.Array | NpgsqlDbType.Varchar).TypedValue = [.. chosen.Select(i => batch[i].FreeText)];
+        Add<int[]>(insert, "answerRounds", NpgsqlDbType.Array | NpgsqlDbType.Integer).TypedValue = answerRounds;
+        Add<Guid[]>(insert, "answerKeys", NpgsqlDbType.Array | NpgsqlDbType.Uuid).TypedValue = answerKeys;
+        Add<string[]>(insert, "questions", NpgsqlDbType.Array | NpgsqlDbType.Varchar).TypedValue = questions;
+        Add<int[]>(insert, "values", NpgsqlDbType.Array | NpgsqlDbType.Integer).TypedValue = values;
+        using var reader = insert.ExecuteReader();
+        while (reader.Read())
+        {
+            inserted.Add((reader.GetInt32(0), reader.GetGuid(1)));
+        }
+        return inserted;
     }
 
     /// <summary>
@@ -171,6 +241,10 @@ internal static class PostgresResponses
         return parameter;
     }
 
+    /// <summary>
+    /// The batch's tally cells and response counts, sent together as one round trip: the answer cells, the theme cells
+    /// and each round's count, in that order, each taking its rows in key order.
+    /// </summary>
     private static void SaveTallies(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
@@ -178,50 +252,51 @@ internal static class PostgresResponses
         Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)> themeSums,
         Dictionary<int, int> stored)
     {
+        using var tallies = new NpgsqlBatch(connection, transaction);
         if (answerCounts.Count > 0)
         {
             // The cells travel as arrays; ORDER BY makes every node lock the rows it adds to in the same order.
-            using var answers = new NpgsqlCommand(
+            var answers = new NpgsqlBatchCommand(
                 """
                 INSERT INTO "AnswerTallies" ("RoundId", "GroupKey", "QuestionKey", "Value", "Count")
                 SELECT * FROM unnest(@rounds, @groups, @questions, @values, @counts) AS cell ORDER BY 1, 2, 3, 4
                 ON CONFLICT ("RoundId", "GroupKey", "QuestionKey", "Value") DO UPDATE SET "Count" = "AnswerTallies"."Count" + excluded."Count";
-                """,
-                connection, transaction);
+                """);
             answers.Parameters.Add(new NpgsqlParameter<int[]>("rounds", [.. answerCounts.Keys.Select(k => k.Round)]));
             answers.Parameters.Add(new NpgsqlParameter<string[]>("groups", [.. answerCounts.Keys.Select(k => k.Group)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             answers.Parameters.Add(new NpgsqlParameter<string[]>("questions", [.. answerCounts.Keys.Select(k => k.Question)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             answers.Parameters.Add(new NpgsqlParameter<int[]>("values", [.. answerCounts.Keys.Select(k => k.Value)]));
             answers.Parameters.Add(new NpgsqlParameter<long[]>("counts", [.. answerCounts.Values]));
-            answers.ExecuteNonQuery();
+            tallies.BatchCommands.Add(answers);
         }
         if (themeSums.Count > 0)
         {
-            using var themes = new NpgsqlCommand(
+            var themes = new NpgsqlBatchCommand(
                 """
                 INSERT INTO "ThemeTallies" ("RoundId", "GroupKey", "ThemeKey", "N", "Sum", "SumOfSquares")
                 SELECT * FROM unnest(@rounds, @groups, @themes, @n, @sums, @squares) AS cell ORDER BY 1, 2, 3
                 ON CONFLICT ("RoundId", "GroupKey", "ThemeKey") DO UPDATE
                 SET "N" = "ThemeTallies"."N" + excluded."N", "Sum" = "ThemeTallies"."Sum" + excluded."Sum",
                     "SumOfSquares" = "ThemeTallies"."SumOfSquares" + excluded."SumOfSquares";
-                """,
-                connection, transaction);
+                """);
             themes.Parameters.Add(new NpgsqlParameter<int[]>("rounds", [.. themeSums.Keys.Select(k => k.Round)]));
             themes.Parameters.Add(new NpgsqlParameter<string[]>("groups", [.. themeSums.Keys.Select(k => k.Group)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             themes.Parameters.Add(new NpgsqlParameter<string[]>("themes", [.. themeSums.Keys.Select(k => k.Theme)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             themes.Parameters.Add(new NpgsqlParameter<long[]>("n", [.. themeSums.Values.Select(v => v.N)]));
             themes.Parameters.Add(new NpgsqlParameter<double[]>("sums", [.. themeSums.Values.Select(v => v.Sum)]));
             themes.Parameters.Add(new NpgsqlParameter<double[]>("squares", [.. themeSums.Values.Select(v => v.Squares)]));
-            themes.ExecuteNonQuery();
+            tallies.BatchCommands.Add(themes);
         }
-        using var responses = new NpgsqlCommand("""UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round;""", connection, transaction);
-        var round = Add<int>(responses, "round", NpgsqlDbType.Integer);
-        var count = Add<int>(responses, "count", NpgsqlDbType.Integer);
         foreach (var (roundId, n) in stored.OrderBy(s => s.Key))
         {
-            round.TypedValue = roundId;
-            count.TypedValue = n;
-            responses.ExecuteNonQuery();
+            var responses = new NpgsqlBatchCommand("""UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round;""");
+            responses.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
+            responses.Parameters.Add(new NpgsqlParameter<int>("count", n));
+            tallies.BatchCommands.Add(responses);
+        }
+        if (tallies.BatchCommands.Count > 0)
+        {
+            tallies.ExecuteNonQuery();
         }
     }
 }

@@ -4,10 +4,17 @@ using System.Globalization;
 using System.Net;
 using HejSurvey.Bench;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
-// The benchmark's own client. Every mode prints "name=value" lines that bench/run reads.
+// The benchmark's own client. Every mode prints "name=value" lines that bench/run reads. Where a mode takes
+// --db FILE (SQLite), it takes --postgres "CONNECTION STRING" instead for a site on PostgreSQL.
 //   setup  --db FILE --slug S [--state open|closed] [--published]   a round in a database the site has migrated
-//   submit --url URL --slug S --db FILE [--clients 64] [--seconds 20] [--max N]
+//   submit --url URL [--post-url URL2] --slug S --db FILE [--clients 64] [--seconds 20] [--max N]
+//                                                                   with --post-url, half the browsers GET the form
+//                                                                   from URL and POST it to URL2, the other half the
+//                                                                   other way round (two web nodes)
+//   close  --postgres CS --slug S                                   closes and publishes the round, as an admin would,
+//                                                                   and tells every node through the change signal
 //   raw    --db FILE [--count N]                                   the same rows by a tight loop straight into SQLite
 //   export --url URL --slug S --user NAME --password P [--file responses.csv|responses.xlsx]
 //                                                                   logs in and streams the raw responses
@@ -19,7 +26,8 @@ if (args.Length == 0)
 var options = Options.Parse(args.Skip(1));
 return args[0] switch
 {
-    "setup" => Setup(options),
+    "setup" => options.Has("postgres") ? SetupPostgres(options) : Setup(options),
+    "close" => ClosePostgres(options),
     "submit" => await SubmitAsync(options),
     "raw" => Raw(options),
     "export" => await ExportAsync(options),
@@ -44,12 +52,47 @@ static int Setup(Options options)
     return 0;
 }
 
+static int SetupPostgres(Options options)
+{
+    using var connection = OpenPostgres(options.Get("postgres"));
+    using var command = new NpgsqlCommand(
+        """
+        INSERT INTO "Rounds" ("Slug", "TitleSv", "TitleEn", "QuestionnaireId", "State", "CreatedAt", "OpenedAt", "ClosedAt", "IsPublished", "PublishedAt", "LiveResults", "ResponseCount")
+        SELECT @slug, @slug, @slug, MAX("Id"), @state, now(), now(), CASE WHEN @state = 2 THEN now() END, @published, CASE WHEN @published THEN now() END, true, 0 FROM "Questionnaires";
+        """,
+        connection);
+    command.Parameters.AddWithValue("slug", options.Get("slug"));
+    command.Parameters.AddWithValue("state", options.Get("state", "open") == "closed" ? 2 : 1);
+    command.Parameters.AddWithValue("published", options.Has("published"));
+    command.ExecuteNonQuery();
+    Console.WriteLine($"round={options.Get("slug")}");
+    return 0;
+}
+
+// What an admin's close and publication commit, followed by the site's own change signal (the channel and payload of
+// Site/ChangeSignal.cs), so that both nodes forget their copies of the round and its results.
+static int ClosePostgres(Options options)
+{
+    using var connection = OpenPostgres(options.Get("postgres"));
+    using var command = new NpgsqlCommand(
+        """UPDATE "Rounds" SET "State" = 2, "ClosedAt" = now(), "IsPublished" = true, "PublishedAt" = now() WHERE "Slug" = @slug RETURNING "ResponseCount";""",
+        connection);
+    command.Parameters.AddWithValue("slug", options.Get("slug"));
+    var responses = command.ExecuteScalar();
+    using var notify = new NpgsqlCommand("SELECT pg_notify('hejsurvey_changes', @slug);", connection);
+    notify.Parameters.AddWithValue("slug", options.Get("slug"));
+    notify.ExecuteNonQuery();
+    Console.WriteLine($"responses={responses}");
+    return 0;
+}
+
 // Each client is a new browser for every respondent: GET the form, answer every question, POST it with the
 // antiforgery token, idempotency key and cookies, count it only when the answer is the redirect to /thanks, and
 // follow that redirect.
 static async Task<int> SubmitAsync(Options options)
 {
     var url = options.Get("url").TrimEnd('/');
+    var postUrl = options.Get("post-url", url).TrimEnd('/');
     var slug = options.Get("slug");
     var clients = options.Int("clients", 64);
     var seconds = options.Int("seconds", 20);
@@ -68,13 +111,15 @@ static async Task<int> SubmitAsync(Options options)
     var workers = Enumerable.Range(0, clients).Select(async client =>
     {
         var random = new Random(client);
+        // With two nodes, every other browser reads the form from the second and posts it to the first.
+        var (formNode, postNode) = client % 2 == 0 ? (url, postUrl) : (postUrl, url);
         while (!stop.IsCancellationRequested && Interlocked.Increment(ref started) <= max)
         {
             var browser = new Browser(http);
             var began = Stopwatch.GetTimestamp();
             try
             {
-                var (status, body, _) = await browser.SendAsync(HttpMethod.Get, $"{url}/survey/{slug}");
+                var (status, body, _) = await browser.SendAsync(HttpMethod.Get, $"{formNode}/survey/{slug}");
                 getLatencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 if (status != HttpStatusCode.OK)
                 {
@@ -93,13 +138,13 @@ static async Task<int> SubmitAsync(Options options)
                 }
                 var key = form.Hidden.GetValueOrDefault("IdempotencyKey") ?? "";
                 var posting = Stopwatch.GetTimestamp();
-                var (posted, _, location) = await browser.SendAsync(HttpMethod.Post, $"{url}/survey/{slug}", new FormUrlEncodedContent(fields));
+                var (posted, _, location) = await browser.SendAsync(HttpMethod.Post, $"{postNode}/survey/{slug}", new FormUrlEncodedContent(fields));
                 postLatencies.Add(Stopwatch.GetElapsedTime(posting).TotalMilliseconds);
                 if (posted == HttpStatusCode.Redirect && location is not null && location.EndsWith($"/survey/{slug}/thanks", StringComparison.Ordinal))
                 {
                     // The answer is stored once the redirect comes; the browser then reads the thank-you page.
-                    acknowledged.Add(key.ToUpperInvariant());
-                    var (thanked, _, _) = await browser.SendAsync(HttpMethod.Get, new Uri(new Uri(url), location).AbsoluteUri);
+                    acknowledged.Add(Key(key));
+                    var (thanked, _, _) = await browser.SendAsync(HttpMethod.Get, new Uri(new Uri(postNode), location).AbsoluteUri);
                     if (thanked != HttpStatusCode.OK)
                     {
                         errors.AddOrUpdate($"GET thanks {(int)thanked}", 1, (_, n) => n + 1);
@@ -121,18 +166,7 @@ static async Task<int> SubmitAsync(Options options)
     await Task.WhenAll(workers);
     var elapsed = clock.Elapsed.TotalSeconds;
 
-    var stored = new HashSet<string>();
-    using (var connection = Open(options.Get("db")))
-    using (var command = connection.CreateCommand())
-    {
-        command.CommandText = "SELECT r.IdempotencyKey FROM Responses r JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = $slug;";
-        command.Parameters.AddWithValue("$slug", slug);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            stored.Add(reader.GetString(0).ToUpperInvariant());
-        }
-    }
+    var stored = StoredKeys(options, slug);
     var acked = acknowledged.ToHashSet();
     var missing = acked.Count(k => !stored.Contains(k));
     var unacknowledged = stored.Count(k => !acked.Contains(k));
@@ -153,6 +187,39 @@ static async Task<int> SubmitAsync(Options options)
     Console.WriteLine($"database_matches={(missing == 0 && unacknowledged == 0 ? "yes" : "no")}");
     return missing == 0 ? 0 : 1;
 }
+
+// The idempotency keys of the round's stored responses, read from whichever database the site runs on.
+static HashSet<string> StoredKeys(Options options, string slug)
+{
+    var stored = new HashSet<string>();
+    if (options.Has("postgres"))
+    {
+        using var connection = OpenPostgres(options.Get("postgres"));
+        using var command = new NpgsqlCommand("""SELECT r."IdempotencyKey" FROM "Responses" r JOIN "Rounds" o ON o."Id" = r."RoundId" WHERE o."Slug" = @slug;""", connection);
+        command.Parameters.AddWithValue("slug", slug);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            stored.Add(Key(reader.GetGuid(0).ToString()));
+        }
+        return stored;
+    }
+    using (var connection = Open(options.Get("db")))
+    using (var command = connection.CreateCommand())
+    {
+        command.CommandText = "SELECT r.IdempotencyKey FROM Responses r JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = $slug;";
+        command.Parameters.AddWithValue("$slug", slug);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            stored.Add(Key(reader.GetString(0)));
+        }
+    }
+    return stored;
+}
+
+// One spelling of an idempotency key, whether it came from the form, SQLite's text or PostgreSQL's uuid.
+static string Key(string key) => Guid.TryParse(key, out var guid) ? guid.ToString("D").ToUpperInvariant() : key.ToUpperInvariant();
 
 // The ceiling: the rows one complete response stores (a response, its 19 answers) and the tally upserts of the
 // writer, in transactions of 256 like the writer's batches, with the site's pragmas, and no HTTP at all.
@@ -293,6 +360,13 @@ static SqliteConnection Open(string path)
     using var pragmas = connection.CreateCommand();
     pragmas.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL; PRAGMA journal_mode=WAL;";
     pragmas.ExecuteNonQuery();
+    return connection;
+}
+
+static NpgsqlConnection OpenPostgres(string connectionString)
+{
+    var connection = new NpgsqlConnection(connectionString);
+    connection.Open();
     return connection;
 }
 
