@@ -7,8 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The coarse release policy of live results: at most every Survey:LiveIntervalMinutes, and a step of at least 4k.</summary>
-public sealed class LiveReleaseTests
+public abstract class LiveReleaseTests(DatabaseProvider provider)
 {
+    public sealed class OnSqlite() : LiveReleaseTests(DatabaseProvider.Sqlite);
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL() : LiveReleaseTests(DatabaseProvider.PostgreSQL);
+
     /// <summary>A clock the test moves by hand.</summary>
     private sealed class HandClock : TimeProvider
     {
@@ -17,7 +22,7 @@ public sealed class LiveReleaseTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private sealed class ClockedSite(HandClock clock) : SiteFactory
+    private sealed class ClockedSite(HandClock clock, DatabaseProvider provider) : SiteFactory(provider)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -30,7 +35,7 @@ public sealed class LiveReleaseTests
     public async Task A_new_version_comes_only_once_the_interval_has_passed_and_the_step_is_reached()
     {
         var clock = new HandClock();
-        using var site = new ClockedSite(clock);
+        using var site = new ClockedSite(clock, provider);
         var round = await site.CreateRoundAsync("live-interval", RoundState.Open, published: true, live: true);
         var browser = site.Browser();
         async Task<int> ShownAsync() =>
@@ -62,7 +67,7 @@ public sealed class LiveReleaseTests
     [InlineData("10", "20")]
     public void The_site_refuses_to_start_with_a_live_step_below_four_times_the_minimum(string minGroupSize, string liveStep)
     {
-        using var site = new SiteFactory();
+        using var site = SiteFactory.On(provider);
         site.Settings["Survey:MinGroupSize"] = minGroupSize;
         site.Settings["Survey:LiveStep"] = liveStep;
 
