@@ -146,16 +146,54 @@ public sealed class PostgresFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// xunit's own framework, and at the end of the run the PostgreSQL template database is dropped: a process-exit handler
-/// does not run reliably in the test host, and a template left behind would pile up on a shared server.
+/// Marks the PostgreSQL flavour of a suite that runs on both providers: the suite's tests live in an abstract class
+/// that takes its site, and two small sealed classes (<c>OnSqlite</c>, <c>OnPostgreSQL</c>) give it its fixture, so
+/// there is one list of tests and two databases. Every test of a class so marked is skipped without a server, except
+/// on CI, as with <see cref="PostgresFactAttribute"/> (see <see cref="SiteTestFramework"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class PostgresSuiteAttribute : Attribute;
+
+/// <summary>
+/// xunit's own framework, with two additions. At the end of the run the PostgreSQL template database is dropped: a
+/// process-exit handler does not run reliably in the test host, and a template left behind would pile up on a shared
+/// server. And the tests of a <see cref="PostgresSuiteAttribute"/> class are found as skipped when there is no server:
+/// xunit 2 decides a skip when it finds a test, from the test method's attribute alone, and the methods of a suite are
+/// shared by both flavours, so the decision is made here, per class.
 /// </summary>
 public sealed class SiteTestFramework : XunitTestFramework
 {
     public SiteTestFramework(IMessageSink messageSink)
         : base(messageSink) => DisposalTracker.Add(new TemplateDrop());
 
+    protected override ITestFrameworkDiscoverer CreateDiscoverer(IAssemblyInfo assemblyInfo) =>
+        new SuiteDiscoverer(assemblyInfo, SourceInformationProvider, DiagnosticMessageSink);
+
     private sealed class TemplateDrop : IDisposable
     {
         public void Dispose() => PostgresServer.DropTemplate();
+    }
+
+    private sealed class SuiteDiscoverer(IAssemblyInfo assemblyInfo, ISourceInformationProvider sourceProvider, IMessageSink diagnosticMessageSink)
+        : XunitTestFrameworkDiscoverer(assemblyInfo, sourceProvider, diagnosticMessageSink)
+    {
+        protected override bool FindTestsForType(ITestClass testClass, bool includeSourceInformation, IMessageBus messageBus, ITestFrameworkDiscoveryOptions discoveryOptions)
+        {
+            if (PostgresServer.SkipReason is not { } reason || !testClass.Class.GetCustomAttributes(typeof(PostgresSuiteAttribute)).Any())
+            {
+                return base.FindTestsForType(testClass, includeSourceInformation, messageBus, discoveryOptions);
+            }
+            // One skipped case per test method, a theory's rows included: none of them can run without the server.
+            foreach (var method in testClass.Class.GetMethods(includePrivateMethods: true).Where(m => m.GetCustomAttributes(typeof(FactAttribute)).Any()))
+            {
+                var skipped = new XunitSkippedDataRowTestCase(
+                    DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), new TestMethod(testClass, method), reason);
+                if (!ReportDiscoveredTestCase(skipped, includeSourceInformation, messageBus))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

@@ -47,9 +47,12 @@ public class SiteFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
-    public string ConnectionString => Provider == DatabaseProvider.PostgreSQL
-        ? postgresDatabase ??= PostgresServer.MigratedDatabase()
-        : $"Data Source={DatabasePath}";
+    /// <summary>The database given in <see cref="Settings"/> (a site started again on another's database), or its own.</summary>
+    public string ConnectionString => Settings.TryGetValue("ConnectionStrings:Survey", out var given) && given is not null
+        ? given
+        : Provider == DatabaseProvider.PostgreSQL
+            ? postgresDatabase ??= PostgresServer.MigratedDatabase()
+            : $"Data Source={DatabasePath}";
 
     /// <summary>
     /// An empty database with every migration applied, made once per test run. Each site starts from a copy of it, so
@@ -90,6 +93,10 @@ public class SiteFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>A new site on that provider, for the tests of a suite that make sites of their own.</summary>
+    public static SiteFactory On(DatabaseProvider provider) =>
+        provider == DatabaseProvider.PostgreSQL ? new PostgresSiteFactory() : new SiteFactory();
 
     /// <summary>A client that keeps cookies like a browser and does not follow redirects, so tests see them.</summary>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -10,7 +10,8 @@ namespace HejSurvey.Tests.Faults;
 
 /// <summary>
 /// The server is killed (SIGKILL) in the middle of a submission load and started again: every response that was
-/// thanked is there, nothing is half-stored, the tallies equal a recount and the database file is intact.
+/// thanked is there, nothing is half-stored, the tallies equal a recount and the database file is intact. On SQLite,
+/// whose file the process writes itself; a node killed on PostgreSQL is the several-nodes fault test's.
 /// </summary>
 public sealed class CrashTests : IDisposable
 {

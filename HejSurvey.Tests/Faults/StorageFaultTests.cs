@@ -12,7 +12,8 @@ namespace HejSurvey.Tests.Faults;
 /// <summary>
 /// When the database cannot take a write (locked by someone else, read-only, full) the respondent gets the
 /// 503 page that keeps every answer in the form, nothing is half-stored, and sending again works once the
-/// fault is gone: the writer opens a new connection after an error.
+/// fault is gone: the writer opens a new connection after an error. Faults of SQLite's file (a lock taken by another
+/// process, a read-only or full disk), so on SQLite only; PostgreSQL's own faults (a server restart) have their own test.
 /// </summary>
 public sealed class StorageFaultTests
 {

@@ -13,11 +13,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HejSurvey.Tests.Hostile;
 
 /// <summary>The site with one open round that the hostile corpus is thrown at.</summary>
-public sealed class HostileSite : SiteFactory
+public class HostileSite : SiteFactory
 {
     private readonly Lazy<Task> round;
 
     public HostileSite()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected HostileSite(DatabaseProvider provider)
+        : base(provider)
     {
         // On a real Kestrel port: Kestrel, unlike the test server, fails a response whose headers hold a character
         // outside ASCII, which is how odd return addresses used to answer 500.
@@ -41,12 +47,19 @@ public sealed class HostileSite : SiteFactory
     public Uri BaseAddress { get; private set; } = null!;
 }
 
+public sealed class PostgresHostileSite() : HostileSite(DatabaseProvider.PostgreSQL);
+
 /// <summary>
 /// Every malformed or hostile request gets an answer below 500, stores nothing, and wherever it is echoed
 /// (the form shown again with its errors, error pages, redirects) anything that looks like script is inert text.
 /// </summary>
-public sealed class HostileInputTests(HostileSite site) : IClassFixture<HostileSite>
+public abstract class HostileInputTests(HostileSite site)
 {
+    public sealed class OnSqlite(HostileSite site) : HostileInputTests(site), IClassFixture<HostileSite>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresHostileSite site) : HostileInputTests(site), IClassFixture<PostgresHostileSite>;
+
     [Fact]
     public void The_corpus_has_at_least_200_distinct_requests()
     {
@@ -144,8 +157,13 @@ public sealed class HostileInputTests(HostileSite site) : IClassFixture<HostileS
 /// Script and SQL in the free text of a complete answer are stored exactly as typed (no statement is built from
 /// them) and shown on no public page.
 /// </summary>
-public sealed class HostileFreeTextTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class HostileFreeTextTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : HostileFreeTextTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : HostileFreeTextTests(site), IClassFixture<PostgresSiteFactory>;
+
     [Fact]
     public async Task Script_and_sql_in_free_text_are_stored_as_typed_and_shown_nowhere()
     {

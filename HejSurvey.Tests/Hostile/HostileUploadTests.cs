@@ -14,8 +14,13 @@ namespace HejSurvey.Tests.Hostile;
 /// Hostile questionnaire uploads from a signed-in admin, on a real Kestrel port (whose body limits the test server does
 /// not have): each gets 400 with a message on the import page, never a 500 or a hang, and nothing is stored.
 /// </summary>
-public sealed class HostileUploadTests(HostileSite site) : IClassFixture<HostileSite>
+public abstract class HostileUploadTests(HostileSite site)
 {
+    public sealed class OnSqlite(HostileSite site) : HostileUploadTests(site), IClassFixture<HostileSite>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresHostileSite site) : HostileUploadTests(site), IClassFixture<PostgresHostileSite>;
+
     private const string SheetEntry = "xl/worksheets/sheet1.xml";
 
     public static TheoryData<string, string> Uploads() => new()

@@ -5,8 +5,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Tests.Pages;
 
-public sealed class AdminAccessTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminAccessTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminAccessTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminAccessTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Theory]
     [InlineData("/admin")]
     [InlineData("/admin/rounds/new")]
@@ -209,12 +214,17 @@ public sealed class AdminAccessTests(AdminSiteFactory site) : IClassFixture<Admi
     }
 }
 
-public sealed class FirstAdminTests
+public abstract class FirstAdminTests(DatabaseProvider provider)
 {
+    public sealed class OnSqlite() : FirstAdminTests(DatabaseProvider.Sqlite);
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL() : FirstAdminTests(DatabaseProvider.PostgreSQL);
+
     [Fact]
     public async Task When_asked_for_an_empty_site_gets_one_admin_with_a_random_password()
     {
-        using var site = new SiteFactory();
+        using var site = SiteFactory.On(provider);
         site.Settings["Admin:CreateFirstAdmin"] = "true";
         _ = site.Server;
 
@@ -225,12 +235,18 @@ public sealed class FirstAdminTests
     }
 }
 
-public sealed class LoginRateLimitTests : IDisposable
+public abstract class LoginRateLimitTests : IDisposable
 {
-    private readonly SiteFactory site = new();
+    public sealed class OnSqlite() : LoginRateLimitTests(DatabaseProvider.Sqlite);
 
-    public LoginRateLimitTests()
+    [PostgresSuite]
+    public sealed class OnPostgreSQL() : LoginRateLimitTests(DatabaseProvider.PostgreSQL);
+
+    private readonly SiteFactory site;
+
+    protected LoginRateLimitTests(DatabaseProvider provider)
     {
+        site = SiteFactory.On(provider);
         site.Settings["Admin:LoginPermitsPerAddressPerMinute"] = "4";
         site.Settings["Admin:LoginPermitsPerNamePerMinute"] = "2";
     }
@@ -260,5 +276,9 @@ public sealed class LoginRateLimitTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
-    public void Dispose() => site.Dispose();
+    public void Dispose()
+    {
+        site.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

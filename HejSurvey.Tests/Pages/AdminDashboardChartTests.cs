@@ -5,8 +5,13 @@ using static HejSurvey.Tests.Pages.SurveyJourneyTests;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The dashboard and the round page chart the responses per day; the round page has the table of the same figures.</summary>
-public sealed class AdminDashboardChartTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminDashboardChartTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminDashboardChartTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminDashboardChartTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Theory]
     [InlineData("/admin", "chart-dashboard")]
     [InlineData("/admin/rounds/chart-round", "chart-round")]

@@ -10,8 +10,75 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Tests.Pages;
 
-public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminDataTests(AdminSiteFactory site)
 {
+    /// <summary>With the backup file, which is SQLite's (on PostgreSQL backups are the database service's).</summary>
+    public sealed class OnSqlite : AdminDataTests, IClassFixture<AdminSiteFactory>
+    {
+        private readonly AdminSiteFactory site;
+
+        public OnSqlite(AdminSiteFactory site)
+            : base(site) => this.site = site;
+
+        [Fact]
+        public async Task The_backup_taken_while_answers_arrive_opens_passes_the_integrity_check_and_holds_every_response()
+        {
+            await AnswerThreeAsync("data-backup", "före säkerhetskopian", "också före", null);
+            var browser = await site.SignedInAsync("data-backup");
+            var before = Directory.GetFiles(Path.GetTempPath(), "hejsurvey-backup-*").Length;
+            using var stop = new CancellationTokenSource();
+            var stored = 0;
+            var during = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var answer = await SurveyJourneyTests.AnswerAsync(site.Browser(), "data-backup", SurveyJourneyTests.CompleteAnswers());
+                    Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+                    Interlocked.Increment(ref stored);
+                }
+            });
+            // The backup starts only once answers are arriving, and the answers go on until it has been sent.
+            await WaitForAsync(() => Volatile.Read(ref stored) >= 1);
+            var committedBefore = await CountAsync();
+
+            using var response = await browser.GetAsync("/admin/backup");
+            var storedWhileBackingUp = Volatile.Read(ref stored);
+            await WaitForAsync(() => Volatile.Read(ref stored) > storedWhileBackingUp);
+            await stop.CancelAsync();
+            await during;
+            var committedAfter = await CountAsync();
+            var backup = Path.Combine(Path.GetTempPath(), $"data-backup-test-{Guid.NewGuid():N}.db");
+            await File.WriteAllBytesAsync(backup, await response.Content.ReadAsByteArrayAsync());
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/vnd.sqlite3", response.Content.Headers.ContentType?.MediaType);
+            Assert.EndsWith(".db", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+            try
+            {
+                await using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=False");
+                await copy.OpenAsync();
+                Assert.Equal("ok", await Scalar<string>(copy, "PRAGMA integrity_check;"));
+                var inBackup = await Scalar<long>(copy, "SELECT count(*) FROM Responses r JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';");
+                var counted = await Scalar<long>(copy, "SELECT ResponseCount FROM Rounds WHERE Slug = 'data-backup';");
+                // Every response committed before the backup began, none that was not committed by its end.
+                Assert.InRange(inBackup, committedBefore, committedAfter);
+                Assert.True(committedAfter > committedBefore, "answers were stored while the backup was taken");
+                // A consistent snapshot: the count kept with the responses agrees with the responses in the copy.
+                Assert.Equal(inBackup, counted);
+                Assert.Equal(inBackup * Keys.Length, await Scalar<long>(copy, "SELECT count(*) FROM Answers a JOIN Responses r ON r.Id = a.ResponseId JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';"));
+            }
+            finally
+            {
+                File.Delete(backup);
+            }
+            Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "hejsurvey-backup-*").Length);
+            Assert.Contains(await site.AuditAsync("data-backup"), a => a.Action == AuditAction.Backup);
+        }
+    }
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminDataTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
     private static readonly string[] Keys = [.. Questionnaire.ChoiceKeys];
 
@@ -148,61 +215,6 @@ public sealed class AdminDataTests(AdminSiteFactory site) : IClassFixture<AdminS
         using var response = await browser.GetAsync("/admin/rounds/data-nowhere/responses.csv");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task The_backup_taken_while_answers_arrive_opens_passes_the_integrity_check_and_holds_every_response()
-    {
-        await AnswerThreeAsync("data-backup", "före säkerhetskopian", "också före", null);
-        var browser = await site.SignedInAsync("data-backup");
-        var before = Directory.GetFiles(Path.GetTempPath(), "hejsurvey-backup-*").Length;
-        using var stop = new CancellationTokenSource();
-        var stored = 0;
-        var during = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var answer = await SurveyJourneyTests.AnswerAsync(site.Browser(), "data-backup", SurveyJourneyTests.CompleteAnswers());
-                Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-                Interlocked.Increment(ref stored);
-            }
-        });
-        // The backup starts only once answers are arriving, and the answers go on until it has been sent.
-        await WaitForAsync(() => Volatile.Read(ref stored) >= 1);
-        var committedBefore = await CountAsync();
-
-        using var response = await browser.GetAsync("/admin/backup");
-        var storedWhileBackingUp = Volatile.Read(ref stored);
-        await WaitForAsync(() => Volatile.Read(ref stored) > storedWhileBackingUp);
-        await stop.CancelAsync();
-        await during;
-        var committedAfter = await CountAsync();
-        var backup = Path.Combine(Path.GetTempPath(), $"data-backup-test-{Guid.NewGuid():N}.db");
-        await File.WriteAllBytesAsync(backup, await response.Content.ReadAsByteArrayAsync());
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/vnd.sqlite3", response.Content.Headers.ContentType?.MediaType);
-        Assert.EndsWith(".db", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
-        try
-        {
-            await using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=False");
-            await copy.OpenAsync();
-            Assert.Equal("ok", await Scalar<string>(copy, "PRAGMA integrity_check;"));
-            var inBackup = await Scalar<long>(copy, "SELECT count(*) FROM Responses r JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';");
-            var counted = await Scalar<long>(copy, "SELECT ResponseCount FROM Rounds WHERE Slug = 'data-backup';");
-            // Every response committed before the backup began, none that was not committed by its end.
-            Assert.InRange(inBackup, committedBefore, committedAfter);
-            Assert.True(committedAfter > committedBefore, "answers were stored while the backup was taken");
-            // A consistent snapshot: the count kept with the responses agrees with the responses in the copy.
-            Assert.Equal(inBackup, counted);
-            Assert.Equal(inBackup * Keys.Length, await Scalar<long>(copy, "SELECT count(*) FROM Answers a JOIN Responses r ON r.Id = a.ResponseId JOIN Rounds o ON o.Id = r.RoundId WHERE o.Slug = 'data-backup';"));
-        }
-        finally
-        {
-            File.Delete(backup);
-        }
-        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "hejsurvey-backup-*").Length);
-        Assert.Contains(await site.AuditAsync("data-backup"), a => a.Action == AuditAction.Backup);
     }
 
     [Fact]

@@ -5,8 +5,13 @@ using Microsoft.EntityFrameworkCore;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The most common passwords are refused however long they are, with the reason in Swedish and English.</summary>
-public sealed class AdminPasswordTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminPasswordTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminPasswordTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminPasswordTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public void The_shipped_list_holds_at_least_the_10000_most_common_passwords()
     {

@@ -9,8 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HejSurvey.Tests.Pages;
 
-public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminRoundTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminRoundTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminRoundTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task A_new_round_needs_a_valid_slug_and_both_titles_and_starts_as_a_draft()
     {
@@ -305,8 +310,13 @@ public sealed class AdminRoundTests(AdminSiteFactory site) : IClassFixture<Admin
     }
 }
 
-public sealed class AdminLanguageTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminLanguageTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminLanguageTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminLanguageTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task The_admin_pages_speak_English_when_asked()
     {
@@ -322,8 +332,13 @@ public sealed class AdminLanguageTests(AdminSiteFactory site) : IClassFixture<Ad
     }
 }
 
-public sealed class AdminDashboardTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class AdminDashboardTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : AdminDashboardTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : AdminDashboardTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task The_dashboard_lists_each_round_with_its_state_responses_and_responses_per_day()
     {

@@ -11,8 +11,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The admin site on a clock the test moves, so that a session's absolute end can be reached without waiting.</summary>
-public sealed class ClockedAdminSiteFactory : AdminSiteFactory
+public class ClockedAdminSiteFactory : AdminSiteFactory
 {
+    public ClockedAdminSiteFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ClockedAdminSiteFactory(DatabaseProvider provider)
+        : base(provider)
+    {
+    }
+
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -22,19 +32,26 @@ public sealed class ClockedAdminSiteFactory : AdminSiteFactory
     }
 }
 
+public sealed class PostgresClockedAdminSiteFactory() : ClockedAdminSiteFactory(DatabaseProvider.PostgreSQL);
+
 /// <summary>
 /// Sessions the server knows about: signing out, a new password and "sign out everywhere" end them for every copy of
 /// the cookie; a session ends at its absolute end however much it is used; each of these is in the audit log.
 /// </summary>
-public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixture<ClockedAdminSiteFactory>
+public abstract class AdminSessionTests(ClockedAdminSiteFactory site)
 {
+    public sealed class OnSqlite(ClockedAdminSiteFactory site) : AdminSessionTests(site), IClassFixture<ClockedAdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresClockedAdminSiteFactory site) : AdminSessionTests(site), IClassFixture<PostgresClockedAdminSiteFactory>;
+
     [Fact]
     public async Task A_cookie_copied_before_sign_out_is_refused_after_it()
     {
         var (browser, jar) = await SignedInWithJarAsync("session-ada");
         var copy = AdminCookie(jar);
         Assert.NotEmpty(copy);
-        using (var before = await WithCookie(copy).GetAsync("/admin/backup"))
+        using (var before = await WithCookie(copy).GetAsync(await AdminFileAsync()))
         {
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
@@ -43,7 +60,7 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         using var logout = await browser.PostFormAsync("/admin/logout", HtmlForm.HiddenFields(dashboard, "form[action='/admin/logout']"));
         Assert.Equal("/admin/login", logout.Headers.Location?.OriginalString);
 
-        using var file = await WithCookie(copy).GetAsync("/admin/backup");
+        using var file = await WithCookie(copy).GetAsync(await AdminFileAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, file.StatusCode);
         Assert.Null(file.Content.Headers.ContentDisposition);
         using var page = await WithCookie(copy).GetAsync("/admin");
@@ -51,7 +68,7 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         Assert.Equal("/admin/login?ReturnUrl=%2Fadmin", page.Headers.Location?.OriginalString);
         await using var db = site.Db();
         Assert.All(await SessionsOfAsync(db, "session-ada"), s => Assert.NotNull(s.EndedAt));
-        Assert.Equal([AuditAction.Login, AuditAction.Backup, AuditAction.Logout], (await site.AuditAsync("session-ada")).Select(a => a.Action));
+        Assert.Equal([AuditAction.Login, AuditAction.Download, AuditAction.Logout], (await site.AuditAsync("session-ada")).Select(a => a.Action));
     }
 
     [Fact]
@@ -73,7 +90,7 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         {
             using var page = await browser.GetAsync("/admin");
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-            using var file = await browser.GetAsync("/admin/backup");
+            using var file = await browser.GetAsync(await AdminFileAsync());
             Assert.Equal(HttpStatusCode.Unauthorized, file.StatusCode);
         }
         using (var other = await bystander.GetAsync("/admin"))
@@ -94,7 +111,7 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         var exit = await AdminCommand.RunAsync(site.Services, ["admin", "remove", "session-gun"], new StringReader(""), new StringWriter());
 
         Assert.Equal(0, exit);
-        using var file = await browser.GetAsync("/admin/backup");
+        using var file = await browser.GetAsync(await AdminFileAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, file.StatusCode);
         await using var db = site.Db();
         Assert.False(await db.AdminUsers.AnyAsync(a => a.Name == "session-gun"));
@@ -122,7 +139,7 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         using var late = await browser.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
         Assert.StartsWith("/admin/login", late.Headers.Location?.OriginalString, StringComparison.Ordinal);
-        using var file = await browser.GetAsync("/admin/backup");
+        using var file = await browser.GetAsync(await AdminFileAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, file.StatusCode);
         db.ChangeTracker.Clear();
         Assert.Equal(started.ExpiresAt, (await SessionsOfAsync(db, "session-cy")).Single().EndedAt);
@@ -186,6 +203,15 @@ public sealed class AdminSessionTests(ClockedAdminSiteFactory site) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         using var still = await browser.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
+    /// <summary>
+    /// A download only an admin may take, the raw answers of a round, on either provider (the backup file is SQLite's).
+    /// </summary>
+    private async Task<string> AdminFileAsync()
+    {
+        await site.EnsureRoundAsync("session-file");
+        return "/admin/rounds/session-file/responses.csv";
     }
 
     private static async Task<List<AdminSession>> SessionsOfAsync(SurveyDb db, string name) =>

@@ -72,6 +72,9 @@ public class AdminSiteFactory : SiteFactory
     }
 }
 
+/// <summary>The admin site on its own PostgreSQL database.</summary>
+public sealed class PostgresAdminSiteFactory() : AdminSiteFactory(DatabaseProvider.PostgreSQL);
+
 public static class AdminBrowser
 {
     public static async Task<HttpResponseMessage> LoginAsync(this HttpClient browser, string name, string password, string url = "/admin/login")

@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HejSurvey.Tests.Pages;
 
-/// <summary>The demo a newcomer meets on `dotnet run`: two published years that can be compared, and this year's open round.</summary>
+/// <summary>
+/// The demo a newcomer meets on `dotnet run`: two published years that can be compared, and this year's open round.
+/// The demo and `seed` write SQLite's file directly, and the site seeds only on SQLite, so on SQLite only.
+/// </summary>
 public sealed class DemoRoundsTests : IClassFixture<SiteFactory>
 {
     private readonly SiteFactory site;

@@ -21,18 +21,23 @@ namespace HejSurvey.Tests.Pages;
 /// </list>
 /// No single respondent's answer may come out, and no count of a published set may lie between 1 and k − 1.
 /// </summary>
-public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposable
+public abstract partial class DisclosureTests(DatabaseProvider provider, ITestOutputHelper output) : IDisposable
 {
+    public sealed class OnSqlite(ITestOutputHelper output) : DisclosureTests(DatabaseProvider.Sqlite, output);
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(ITestOutputHelper output) : DisclosureTests(DatabaseProvider.PostgreSQL, output);
+
     private const int K = 3;
     private const string Slug = "disclosure";
 
     private static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
-    private readonly SiteFactory site = Site();
+    private readonly SiteFactory site = Site(provider);
 
-    private static SiteFactory Site(string? connectionString = null)
+    private static SiteFactory Site(DatabaseProvider provider, string? connectionString = null)
     {
-        var factory = new SiteFactory();
+        var factory = SiteFactory.On(provider);
         factory.Settings["Survey:MinGroupSize"] = K.ToString(CultureInfo.InvariantCulture);
         // Every version as soon as LiveStep (4k = 12) answers allow it, so that a short test sees many versions.
         factory.Settings["Survey:LiveIntervalMinutes"] = "0";
@@ -44,7 +49,11 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
         return factory;
     }
 
-    public void Dispose() => site.Dispose();
+    public void Dispose()
+    {
+        site.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>One respondent: their answers, and whether the attacker sent them (and so knows them).</summary>
     private sealed record Respondent(int Number, Dictionary<string, int> Answers, bool Attacker);
@@ -124,7 +133,7 @@ public sealed partial class DisclosureTests(ITestOutputHelper output) : IDisposa
         Assert.True(victimSent);
 
         // A restart (a second site on the same database) shows the very version shown before it.
-        using (var restarted = Site(site.ConnectionString))
+        using (var restarted = Site(provider, site.ConnectionString))
         {
             Assert.Equal(versions[^1].Csv, (await ReadEverythingAsync(restarted.Browser())).Csv);
         }

@@ -9,8 +9,13 @@ namespace HejSurvey.Tests.Pages;
 /// The labelled downloads and the catalogue on the test server, without the programs that open them (those tests are
 /// in Programs/): what they say, who may have them, and that unknown or unpublished rounds have none.
 /// </summary>
-public sealed class LabelledDownloadTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class LabelledDownloadTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : LabelledDownloadTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : LabelledDownloadTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task The_syntax_and_the_script_name_the_questionnaire_version_and_label_in_the_admins_language()
     {
@@ -103,7 +108,10 @@ public sealed class LabelledDownloadTests(AdminSiteFactory site) : IClassFixture
     }
 }
 
-/// <summary>A public origin that is not an absolute https address stops the site at start, before it names anything with it.</summary>
+/// <summary>
+/// A public origin that is not an absolute https address stops the site at start, before it names anything with it.
+/// Settings checked before the database is opened, so on one provider.
+/// </summary>
 public sealed class PublicOriginTests
 {
     [Theory]
@@ -121,7 +129,10 @@ public sealed class PublicOriginTests
     }
 }
 
-/// <summary>The publisher's type in the catalogue: a term of the ADMS vocabulary, or nothing; a misspelt term stops the site at start.</summary>
+/// <summary>
+/// The publisher's type in the catalogue: a term of the ADMS vocabulary, or nothing; a misspelt term stops the site at
+/// start. A setting written into the catalogue as it is, whatever the database, so on one provider.
+/// </summary>
 public sealed class PublisherTypeTests
 {
     private static readonly XNamespace Foaf = "http://xmlns.com/foaf/0.1/";

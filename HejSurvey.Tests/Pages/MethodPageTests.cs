@@ -6,8 +6,13 @@ using HejSurvey.Web.Data;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The method page (quality declaration) of a published round: generated from the round, in both languages.</summary>
-public sealed class MethodPageTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class MethodPageTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : MethodPageTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : MethodPageTests(site), IClassFixture<PostgresSiteFactory>;
+
     [Theory]
     [InlineData("sv")]
     [InlineData("en")]

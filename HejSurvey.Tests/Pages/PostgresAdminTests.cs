@@ -5,10 +5,10 @@ using HejSurvey.Web.Survey;
 
 namespace HejSurvey.Tests.Pages;
 
-/// <summary>The admin site on its own PostgreSQL database.</summary>
-public sealed class PostgresAdminSiteFactory() : AdminSiteFactory(DatabaseProvider.PostgreSQL);
-
-/// <summary>Health and backups on PostgreSQL: the server is checked, and backups are left to the database service.</summary>
+/// <summary>
+/// Health and backups on PostgreSQL: the server is checked, and backups are left to the database service. What only
+/// PostgreSQL has, so on PostgreSQL only (SQLite's health and backup file are AdminHealthTests' and AdminDataTests').
+/// </summary>
 public sealed class PostgresAdminTests(PostgresAdminSiteFactory site) : IClassFixture<PostgresAdminSiteFactory>
 {
     [PostgresFact]

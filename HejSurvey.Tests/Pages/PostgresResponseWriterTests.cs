@@ -11,7 +11,7 @@ namespace HejSurvey.Tests.Pages;
 
 /// <summary>
 /// The response writer on a real PostgreSQL server: through the site, and as two writers on one database, as two web
-/// nodes have, racing each other and a close.
+/// nodes have, racing each other and a close. PostgreSQL's own writer and locks, so on PostgreSQL only.
 /// </summary>
 public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : IClassFixture<PostgresSiteFactory>
 {

@@ -10,8 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>An admin makes, edits, previews and finalises questionnaire versions, and binds draft rounds to them.</summary>
-public sealed class QuestionnaireEditorTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class QuestionnaireEditorTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : QuestionnaireEditorTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : QuestionnaireEditorTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     private const string Key = "hej-digitalt";
 
     [Fact]

@@ -10,8 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>Questionnaire versions leave as files in the site's format and come back as new drafts; a bad file stores nothing.</summary>
-public sealed class QuestionnaireImportTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class QuestionnaireImportTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : QuestionnaireImportTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : QuestionnaireImportTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task A_free_text_longer_than_a_stored_answer_can_be_is_refused()
     {

@@ -6,8 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>Questionnaire versions leave as XLSForms and come back as new drafts; a form that asks what this site cannot is refused by row and column.</summary>
-public sealed class QuestionnaireXlsFormTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class QuestionnaireXlsFormTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : QuestionnaireXlsFormTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : QuestionnaireXlsFormTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task The_export_is_an_xlsform_of_survey_choices_and_settings_in_both_languages()
     {

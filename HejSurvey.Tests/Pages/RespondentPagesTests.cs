@@ -8,8 +8,13 @@ using static HejSurvey.Tests.Pages.SurveyJourneyTests;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The pages a respondent meets besides the form: closed, already answered, the list of results, the site's icon.</summary>
-public sealed class RespondentPagesTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class RespondentPagesTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : RespondentPagesTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : RespondentPagesTests(site), IClassFixture<PostgresSiteFactory>;
+
     [Theory]
     [InlineData("", "Se resultaten", "inte sparats")]
     [InlineData("?culture=en", "See the results", "not been saved")]

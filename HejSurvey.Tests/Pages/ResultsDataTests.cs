@@ -11,8 +11,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HejSurvey.Tests.Pages;
 
-public sealed class ResultsDataTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class ResultsDataTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : ResultsDataTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : ResultsDataTests(site), IClassFixture<PostgresSiteFactory>;
+
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     [Fact]

@@ -7,8 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HejSurvey.Tests.Pages;
 
-public sealed class ResultsPageTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class ResultsPageTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : ResultsPageTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : ResultsPageTests(site), IClassFixture<PostgresSiteFactory>;
+
     /// <summary>A group's row in a statement's first table (share, mean, n) or, with <paramref name="table"/> "distribution", in its full distribution.</summary>
     private static IElement Row(IDocument page, string statementKey, string group, string table = "shares") =>
         page.QuerySelectorAll($"figure#{statementKey} table.{table} tbody tr").Single(tr => tr.QuerySelector("th")!.TextContent.Trim() == group);

@@ -7,8 +7,13 @@ using HejSurvey.Web.Data;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The organisers' summary written on the admin round page, and the stored date of the first publication.</summary>
-public sealed class RoundSummaryTests(AdminSiteFactory site) : IClassFixture<AdminSiteFactory>
+public abstract class RoundSummaryTests(AdminSiteFactory site)
 {
+    public sealed class OnSqlite(AdminSiteFactory site) : RoundSummaryTests(site), IClassFixture<AdminSiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresAdminSiteFactory site) : RoundSummaryTests(site), IClassFixture<PostgresAdminSiteFactory>;
+
     [Fact]
     public async Task The_summary_is_saved_audited_and_shown_first_among_the_key_findings_in_the_readers_language()
     {

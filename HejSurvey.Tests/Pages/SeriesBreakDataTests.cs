@@ -8,8 +8,13 @@ namespace HejSurvey.Tests.Pages;
 /// The open outputs of a round name the questionnaire version it asked and, against a published round on another
 /// version, the breaks in series with both wordings: the data package and the API say what the method page says.
 /// </summary>
-public sealed class SeriesBreakDataTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class SeriesBreakDataTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : SeriesBreakDataTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : SeriesBreakDataTests(site), IClassFixture<PostgresSiteFactory>;
+
     [Fact]
     public async Task The_data_package_and_the_api_name_the_version_and_both_wordings_of_each_reworded_statement()
     {

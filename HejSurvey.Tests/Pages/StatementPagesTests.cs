@@ -1,11 +1,19 @@
+using HejSurvey.Web.Data;
+
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The accessibility statement and the privacy notice: the facts a visitor relies on, in both languages.</summary>
-public sealed class StatementPagesTests : IClassFixture<StatementPagesTests.ContactSite>
+public abstract class StatementPagesTests(StatementPagesTests.ContactSite site)
 {
-    public sealed class ContactSite : SiteFactory
+    public class ContactSite : SiteFactory
     {
         public ContactSite()
+            : this(DatabaseProvider.Sqlite)
+        {
+        }
+
+        protected ContactSite(DatabaseProvider provider)
+            : base(provider)
         {
             Settings["Contact:Email"] = "tillganglighet@myndigheten.example";
             Settings["Contact:Organisation"] = "Myndigheten för prov";
@@ -13,9 +21,14 @@ public sealed class StatementPagesTests : IClassFixture<StatementPagesTests.Cont
         }
     }
 
-    private readonly ContactSite _site;
+    public sealed class PostgresContactSite() : ContactSite(DatabaseProvider.PostgreSQL);
 
-    public StatementPagesTests(ContactSite site) => _site = site;
+    public sealed class OnSqlite(ContactSite site) : StatementPagesTests(site), IClassFixture<ContactSite>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresContactSite site) : StatementPagesTests(site), IClassFixture<PostgresContactSite>;
+
+    private readonly ContactSite _site = site;
 
     [Theory]
     [InlineData("", "Tillgänglighetsredogörelse för Hej digitalt", "helt förenlig", "Digg", "27 november 2026")]

@@ -9,8 +9,13 @@ using Microsoft.EntityFrameworkCore;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>The respondent's journey through the real site and a real SQLite file.</summary>
-public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class SurveyJourneyTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : SurveyJourneyTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : SurveyJourneyTests(site), IClassFixture<PostgresSiteFactory>;
+
     internal static readonly QuestionnaireDefinition Questionnaire = ShippedQuestionnaires.Newest;
 
     /// <summary>A complete answer: every statement 1–5 or "don't know" in turn, each background question its first option.</summary>
@@ -302,7 +307,9 @@ public sealed class SurveyJourneyTests(SiteFactory site) : IClassFixture<SiteFac
         using var response = await browser.PostFormAsync($"/survey/{round.Slug}", HtmlForm.HiddenFields(page).Concat(CompleteAnswers()));
         await using var db = site.Db();
 
-        var columns = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM pragma_table_info('Responses')").ToListAsync();
+        var columns = await db.Database.SqlQueryRaw<string>(site.Provider == DatabaseProvider.PostgreSQL
+            ? "SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'Responses' ORDER BY ordinal_position"
+            : "SELECT name AS Value FROM pragma_table_info('Responses')").ToListAsync();
         var stored = await db.Responses.SingleAsync(r => r.RoundId == round.Id);
 
         Assert.Equal(["Id", "RoundId", "SubmittedOn", "RespondentHash", "IdempotencyKey", "FreeText"], columns);

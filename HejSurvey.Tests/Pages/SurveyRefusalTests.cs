@@ -8,8 +8,13 @@ using static HejSurvey.Tests.Pages.SurveyJourneyTests;
 namespace HejSurvey.Tests.Pages;
 
 /// <summary>Bad input gets a clear answer and changes nothing: no 500, no row stored.</summary>
-public sealed class SurveyRefusalTests(SiteFactory site) : IClassFixture<SiteFactory>
+public abstract class SurveyRefusalTests(SiteFactory site)
 {
+    public sealed class OnSqlite(SiteFactory site) : SurveyRefusalTests(site), IClassFixture<SiteFactory>;
+
+    [PostgresSuite]
+    public sealed class OnPostgreSQL(PostgresSiteFactory site) : SurveyRefusalTests(site), IClassFixture<PostgresSiteFactory>;
+
     private async Task AssertNothingStoredAsync(Round round)
     {
         await using var db = site.Db();

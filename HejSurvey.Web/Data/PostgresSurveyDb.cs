@@ -1,5 +1,7 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace HejSurvey.Web.Data;
@@ -17,6 +19,13 @@ public sealed class PostgresSurveyDb(DbContextOptions<PostgresSurveyDb> options)
         // PostgreSQL folds unquoted names to lower case, and the columns are named in mixed case.
         modelBuilder.Entity<Answer>().ToTable("Answers", t => t.HasCheckConstraint("CK_Answers_Value", "\"Value\" BETWEEN 0 AND 9"));
     }
+
+    /// <summary>
+    /// Repeatable read: PostgreSQL's default, read committed, takes a new snapshot for every statement, so a count read
+    /// first and the tallies read after it could be of two commits of answers.
+    /// </summary>
+    public override Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken cancellationToken) =>
+        Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
     /// <summary>
     /// Every time is UTC (timestamp with time zone). SQLite hands times back without a kind, and code that computes

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace HejSurvey.Web.Data;
 
@@ -33,6 +34,13 @@ public class SurveyDb : DbContext, IDataProtectionKeyContext
 
     /// <summary>Shared by every web node, so that cookies and antiforgery tokens survive restarts and load balancing.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>
+    /// A transaction in which every read sees the same commit, for figures read in several statements that must agree
+    /// (a round's count and its tallies). On SQLite a read transaction is that already.
+    /// </summary>
+    public virtual Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken cancellationToken) =>
+        Database.BeginTransactionAsync(cancellationToken);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SurveyDb).Assembly);

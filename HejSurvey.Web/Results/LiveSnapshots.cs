@@ -53,7 +53,7 @@ public sealed class LiveSnapshots(IOptions<SurveyOptions> options, TimeProvider 
             List<LiveVersion> versions;
             LiveVersion? last;
             int responses;
-            await using (var read = await db.Database.BeginTransactionAsync(cancellationToken))
+            await using (var read = await db.BeginSnapshotAsync(cancellationToken))
             {
                 responses = await db.Rounds.Where(r => r.Id == round.Id).Select(r => r.ResponseCount).SingleAsync(cancellationToken);
                 var stored = db.LiveVersions.AsNoTracking().Where(v => v.RoundId == round.Id);
