@@ -405,7 +405,7 @@ public static class DatabaseCopy
     /// Recounts every round's tallies and response count from the answers now in the target, with the response writer's
     /// own rules, and lists every cell where the copied tallies say something else.
     /// </summary>
-    private static async Task<List<string>> TallyDifferencesAsync(NpgsqlConnection postgres, NpgsqlTransaction transaction)
+    internal static async Task<List<string>> TallyDifferencesAsync(NpgsqlConnection postgres, NpgsqlTransaction transaction)
     {
         var differences = new List<string>();
         var questionnaires = new Dictionary<int, QuestionnaireDefinition>();
