@@ -125,6 +125,46 @@ public sealed class DatabaseCopyTests
     }
 
     [PostgresFact]
+    public async Task With_another_certificate_the_copied_keys_are_passed_over_and_admins_sign_in_again()
+    {
+        using var source = new AdminSiteFactory();
+        var cookies = new CookieContainer();
+        var (_, form) = await FillAsync(source, cookies);
+        var target = PostgresServer.EmptyDatabase();
+        try
+        {
+            await using (var db = source.Db())
+            {
+                Assert.Equal(DatabaseCopy.Copied, await DatabaseCopy.CopyAsync(db, new SurveyConnection(source.ConnectionString), new NpgsqlConnectionStringBuilder(target), new StringWriter()));
+            }
+
+            // No certificate given: the site makes one of its own, which cannot read the copied keys.
+            using var copied = new PostgresAdminSiteFactory();
+            copied.Settings["ConnectionStrings:Survey"] = target;
+            using var oldCookies = copied.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+            using (var dashboard = await oldCookies.GetAsync("/admin"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
+                Assert.StartsWith("/admin/login", dashboard.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            }
+            using (var stale = await oldCookies.PostFormAsync("/survey/copy-live", form.Concat(SurveyJourneyTests.CompleteAnswers())))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+            }
+            using (var login = await copied.Browser().LoginAsync(Admin, AdminSiteFactory.Password))
+            {
+                Assert.Equal("/admin", login.Headers.Location?.OriginalString);
+            }
+            using var answered = await SurveyJourneyTests.AnswerAsync(copied.Browser(), "copy-live", SurveyJourneyTests.CompleteAnswers());
+            Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(target);
+        }
+    }
+
+    [PostgresFact]
     public async Task A_target_with_the_sites_migrations_or_tables_is_refused_and_left_as_it_was()
     {
         using var source = new AdminSiteFactory();

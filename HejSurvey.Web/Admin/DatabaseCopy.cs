@@ -318,7 +318,6 @@ public static class DatabaseCopy
         {
             await ExecuteAsync(postgres, transaction, statement);
         }
-        // Indexes first: each reference is then checked against a table that has all its indexes.
         return [.. indexes, .. later];
     }
 
