@@ -143,9 +143,10 @@ public class SiteFactory : WebApplicationFactory<Program>
         if (postgresDatabase is not null)
         {
             PostgresServer.DropDatabase(postgresDatabase);
-            if (contentRoot is not null)
+            // Not made when the site was given a certificate (or another database); File.Delete fails on a missing folder.
+            if (contentRoot is not null && KeyProtection.DevelopmentPostgresCertificatePath(postgresDatabase, contentRoot) is var certificate && File.Exists(certificate))
             {
-                File.Delete(KeyProtection.DevelopmentPostgresCertificatePath(postgresDatabase, contentRoot));
+                File.Delete(certificate);
             }
             postgresDatabase = null;
         }

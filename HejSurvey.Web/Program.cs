@@ -38,6 +38,10 @@ if (args is ["admin", ..])
 {
     return await AdminCommand.RunAsync(app.Services, args, Console.In, Console.Out);
 }
+if (args is ["copy-database", ..])
+{
+    return await DatabaseCopy.RunCommandAsync(app.Services, args, Console.Out);
+}
 
 app.UseTrustedProxies();
 app.UseSecurityHeaders();

@@ -155,6 +155,19 @@ public static class SurveyData
         }
     }
 
+    /// <summary>
+    /// Whether the database could not be reached or answer just now (a server restarting, failing over or shutting
+    /// down, a broken connection), rather than refusing the statement. EF Core's PostgreSQL execution strategy wraps
+    /// such an error in an InvalidOperationException of its own.
+    /// </summary>
+    public static bool IsUnavailable(Exception ex) => ex switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        NpgsqlException => true,
+        InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
+
     /// <summary>Database:Provider: Sqlite (the default) or PostgreSQL; anything else stops the site at start.</summary>
     public static DatabaseProvider ProviderFrom(IConfiguration configuration) => configuration["Database:Provider"] switch
     {

@@ -33,14 +33,29 @@ public sealed class RoundCache(IMemoryCache cache)
         {
             return round;
         }
-        round = await (db is PostgresSurveyDb ? PostgresRoundBySlug : RoundBySlug)(db, slug);
+        try
+        {
+            round = await (db is PostgresSurveyDb ? PostgresRoundBySlug : RoundBySlug)(db, slug);
+        }
+        catch (Exception ex) when (SurveyData.IsUnavailable(ex) && cache.TryGetValue(LastKnownKey(slug), out Round? lastKnown))
+        {
+            // The database cannot be read just now (a PostgreSQL restart or failover): the form is shown from the round
+            // as last read, and a submission goes on to the response writer, which reads the state under its lock and
+            // answers 503 "try again" with the answers kept while it cannot store them. Without this every respondent
+            // would get an error page instead, and lose their answers.
+            return lastKnown;
+        }
         // Unknown slugs are not kept: anyone can make up as many of them as they like.
         if (round is not null)
         {
             cache.Set(key, round, Lifetime);
+            cache.Set(LastKnownKey(slug), round, LastKnownLifetime);
         }
         return round;
     }
+
+    /// <summary>How long a round is kept for when the database cannot be read; never used while it can.</summary>
+    public static readonly TimeSpan LastKnownLifetime = TimeSpan.FromMinutes(10);
 
     public void Forget(string slug) => cache.Remove(Key(slug));
 
@@ -51,4 +66,6 @@ public sealed class RoundCache(IMemoryCache cache)
     public void ForgetAll() => Interlocked.Increment(ref generation);
 
     private (Type, long, string) Key(string slug) => (typeof(RoundCache), Volatile.Read(ref generation), slug);
+
+    private static (Type, string, string) LastKnownKey(string slug) => (typeof(RoundCache), "last known", slug);
 }

@@ -39,7 +39,7 @@ public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatal
         if (RespondentToken.Read(HttpContext) is { } token)
         {
             var hash = RespondentToken.Hash(Round.Slug, token);
-            if (await db.Responses.AnyAsync(r => r.RoundId == Round.Id && r.RespondentHash == hash, cancellationToken))
+            if (await AnsweredAsync(hash, cancellationToken))
             {
                 Showing = View.AlreadyAnswered;
                 return Page();
@@ -93,6 +93,22 @@ public sealed class FormModel(SurveyDb db, RoundCache rounds, QuestionnaireCatal
             SubmitOutcome.AlreadyAnswered => Show(View.AlreadyAnswered, StatusCodes.Status409Conflict),
             _ => Show(View.Closed, StatusCodes.Status410Gone),
         };
+    }
+
+    /// <summary>
+    /// Whether this browser has answered the round. While the database cannot be read (a PostgreSQL restart) the form is
+    /// shown: the response writer refuses a second answer from the browser in any case, under the unique index.
+    /// </summary>
+    private async Task<bool> AnsweredAsync(string hash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Responses.AnyAsync(r => r.RoundId == Round.Id && r.RespondentHash == hash, cancellationToken);
+        }
+        catch (Exception ex) when (SurveyData.IsUnavailable(ex))
+        {
+            return false;
+        }
     }
 
     /// <summary>Finds the round; returns what to answer instead of the form when there is no open round to answer.</summary>
