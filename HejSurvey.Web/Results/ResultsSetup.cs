@@ -1,4 +1,5 @@
 using System.Globalization;
+using HejSurvey.Web.Site;
 using HejSurvey.Web.Survey;
 
 // Not "HejSurvey.Web.Results": a namespace of that name would hide ASP.NET Core's Results class from the whole site.
@@ -22,7 +23,9 @@ public static class ResultsSetup
             .SetVaryByQuery("by", "compare", "culture")
             // The culture may also come from the cookie, so the key holds the culture the page was rendered in.
             .VaryByValue(_ => KeyValuePair.Create("ui-culture", CultureInfo.CurrentUICulture.Name))
-            // A render that read the tallies just before a commit may be stored just after its eviction; expiry bounds that.
+            // A render that read the tallies just before a commit is stored under the generation it began in, which no
+            // request reads after the change; eviction frees those entries and expiry the few stored after it.
+            .VaryByValue(context => KeyValuePair.Create("generation", context.RequestServices.GetRequiredService<SiteChanges>().Generation.ToString(CultureInfo.InvariantCulture)))
             .Expire(TimeSpan.FromMinutes(1))));
         builder.Services.AddSingleton<LiveSnapshots>();
         builder.Services.AddOpenApi(options =>

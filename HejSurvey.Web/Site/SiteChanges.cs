@@ -15,6 +15,15 @@ namespace HejSurvey.Web.Site;
 /// </summary>
 public sealed class SiteChanges(RoundCache rounds, IOutputCacheStore results, ChangeSignal? signal = null)
 {
+    private long generation;
+
+    /// <summary>
+    /// How many times this node has forgotten the results, part of every results page's cache key. A page whose render
+    /// began before a change is stored under the count it began with, which no request asks for once the count has
+    /// moved on; eviction alone would let such a page, finished just after it, be served until it expired.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref generation);
+
     /// <summary>Something about the round changed: the form's copy of it and every results page are forgotten.</summary>
     public Task RoundChangedAsync(string slug) => ChangedAsync(slug);
 
@@ -38,6 +47,7 @@ public sealed class SiteChanges(RoundCache rounds, IOutputCacheStore results, Ch
         {
             rounds.Forget(slug);
         }
+        Interlocked.Increment(ref generation);
         await results.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
     }
 
@@ -45,6 +55,7 @@ public sealed class SiteChanges(RoundCache rounds, IOutputCacheStore results, Ch
     public async Task ForgetEverythingAsync()
     {
         rounds.ForgetAll();
+        Interlocked.Increment(ref generation);
         await results.EvictByTagAsync(ResultsSetup.CacheTag, CancellationToken.None);
     }
 }
