@@ -1,10 +1,12 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.Site;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HejSurvey.Tests;
@@ -112,6 +114,7 @@ public class SiteFactory : WebApplicationFactory<Program>
 
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)
     {
+        await ListeningAsync();
         await using var db = Db();
         // The newest shipped version, which the tests answer; not the newest final one, which a test of the editor
         // sharing this site may have made.
@@ -135,6 +138,18 @@ public class SiteFactory : WebApplicationFactory<Program>
         db.Rounds.Add(round);
         await db.SaveChangesAsync();
         return round;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, waits until the site's change listener listens: its first LISTEN forgets every cached page, and a
+    /// test that reads a page from the cache must not have it forgotten under it by the start.
+    /// </summary>
+    public async Task ListeningAsync()
+    {
+        if (Services.GetServices<IHostedService>().OfType<ChangeListener>().SingleOrDefault() is { } listener)
+        {
+            await listener.FirstListen.WaitAsync(TimeSpan.FromSeconds(60));
+        }
     }
 
     protected override void Dispose(bool disposing)

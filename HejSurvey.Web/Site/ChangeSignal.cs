@@ -48,6 +48,14 @@ public sealed class ChangeListener(string connectionString, SiteChanges changes,
     /// <summary>How the listening connection is named in pg_stat_activity.</summary>
     public const string ApplicationName = "HejSurvey change listener";
 
+    private readonly TaskCompletionSource firstListen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Done once the first LISTEN is in place and what was cached before it is forgotten: from then on this node hears
+    /// every change. Until then a page cached at start may be forgotten at any moment, which a test must wait out.
+    /// </summary>
+    public Task FirstListen => firstListen.Task;
+
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
 
@@ -101,6 +109,7 @@ public sealed class ChangeListener(string connectionString, SiteChanges changes,
         }
         // Before this LISTEN (at start, or while the connection was down) nothing was heard: forget all of it once.
         await changes.ForgetEverythingAsync();
+        firstListen.TrySetResult();
         listening();
         logger.LogInformation("Listening for the other web nodes' changes on PostgreSQL backend {ProcessId}.", connection.ProcessID);
         while (true)
