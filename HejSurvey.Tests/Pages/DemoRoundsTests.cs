@@ -98,3 +98,20 @@ public sealed class SeedCommandTests(SiteFactory site) : IClassFixture<SiteFacto
         Assert.Contains("--title", output.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>`seed` writes SQLite's file directly: on PostgreSQL it says so and stores nothing.</summary>
+public sealed class SeedCommandOnPostgresTests(PostgresSiteFactory site) : IClassFixture<PostgresSiteFactory>
+{
+    [PostgresFact]
+    public async Task Seed_on_PostgreSQL_is_refused_with_the_way_there_and_stores_nothing()
+    {
+        using var output = new StringWriter();
+
+        var refused = await SyntheticResponses.RunSeedCommandAsync(site.Services, ["seed", "--round", "seed-on-postgres", "--responses", "20"], output);
+
+        Assert.Equal(2, refused);
+        Assert.Contains("copy-database", output.ToString(), StringComparison.Ordinal);
+        await using var db = site.Db();
+        Assert.False(await db.Rounds.AnyAsync(r => r.Slug == "seed-on-postgres"));
+    }
+}

@@ -19,6 +19,11 @@ public static class SyntheticResponses
             await output.WriteLineAsync("seed is refused in Production: it would mix made-up answers with real ones.");
             return 2;
         }
+        if (services.GetRequiredService<SurveyConnection>().Provider != DatabaseProvider.Sqlite)
+        {
+            await output.WriteLineAsync("seed works on SQLite only: seed a SQLite site, then move it with copy-database --to \"<PostgreSQL connection string>\".");
+            return 2;
+        }
         var slug = Option(args, "--round");
         var title = Option(args, "--title")?.Trim();
         if (slug is null || !int.TryParse(Option(args, "--responses"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000_000
