@@ -171,7 +171,9 @@ public static class DatabaseCopy
             await output.WriteLineAsync(KeyAdvice(keys));
             return Copied;
         }
-        catch (Exception ex) when (ex is NpgsqlException or SqliteException or SocketException or TimeoutException or InvalidOperationException)
+        // Anything the source's rows or the target may throw (an odd value in a loosely typed SQLite column, a key that
+        // cannot be read): the transaction is rolled back either way, and the operator gets a sentence, not a stack.
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await output.WriteLineAsync($"The copy into {where} failed and was rolled back, so the target is as before: {Reason(ex)}.");
             return Failed;
