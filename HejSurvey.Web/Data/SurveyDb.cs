@@ -37,7 +37,8 @@ public class SurveyDb : DbContext, IDataProtectionKeyContext
 
     /// <summary>
     /// A transaction in which every read sees the same commit, for figures read in several statements that must agree
-    /// (a round's count and its tallies). On SQLite a read transaction is that already.
+    /// (a round's count and its tallies). On SQLite any transaction is that already (it begins as the writer's does, so
+    /// for its few statements it holds the writer back, only while a live round's results are made).
     /// </summary>
     public virtual Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken cancellationToken) =>
         Database.BeginTransactionAsync(cancellationToken);
