@@ -72,14 +72,23 @@
     });
   });
 
+  // Print: every distribution open, so the report is complete.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details.distribution').forEach(function (details) { details.open = true; });
+  });
+
   // The public pages name Chart.js on this script (data-chart-js) rather than in a script element of their own, so that
   // the browser fetches it only once the page is parsed: fetched with the page, its 200 KB shared a phone's slow
   // connection with the page itself and held back the first screen's largest paint. The admin pages load it before.
   var chartJs = document.currentScript && document.currentScript.getAttribute('data-chart-js');
   if (typeof window.Chart === 'undefined' && chartJs) {
+    // The boxes take their place now, while the page is laid out for the first time: shown only once Chart.js had
+    // arrived, they pushed everything below them down on a page already painted. Should it never arrive, they go again.
+    document.documentElement.classList.add('charts');
     var script = document.createElement('script');
     script.src = chartJs;
     script.addEventListener('load', withCharts);
+    script.addEventListener('error', function () { document.documentElement.classList.remove('charts'); });
     document.head.appendChild(script);
   } else {
     withCharts();
@@ -87,6 +96,7 @@
 
   function withCharts() {
     if (typeof window.Chart === 'undefined') {
+      document.documentElement.classList.remove('charts');
       return;
     }
     // From here on charts are drawn: their boxes, the legend and the downloads may show (site.css).
@@ -419,10 +429,9 @@
       setTimeout(function () { draw(canvas); }, 0);
     });
 
-    // Print: every chart drawn at once and every distribution open, so the report is complete.
+    // Print: every chart drawn at once (the distributions are opened for print whether or not Chart.js came).
     window.addEventListener('beforeprint', function () {
       charts.forEach(function (canvas) { draw(canvas); });
-      document.querySelectorAll('details.distribution').forEach(function (details) { details.open = true; });
     });
 
     function save(blob, name) {
