@@ -117,8 +117,9 @@ public sealed class CrashTests : IDisposable
         {
             var (n, sum, squares) = themeSums[(roundId, tally.GroupKey, tally.ThemeKey)];
             Assert.Equal(n, tally.N);
-            Assert.Equal(sum, tally.Sum, 6);
-            Assert.Equal(squares, tally.SumOfSquares, 3);
+            // Sums of doubles added in another order differ in the last bits, so they are compared to a part in a billion.
+            Assert.Equal(sum, tally.Sum, Math.Max(1, Math.Abs(sum)) * 1e-9);
+            Assert.Equal(squares, tally.SumOfSquares, Math.Max(1, Math.Abs(squares)) * 1e-9);
         }
     }
 

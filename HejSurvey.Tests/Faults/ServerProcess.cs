@@ -63,11 +63,17 @@ public sealed class ServerProcess : IDisposable
         return folder;
     }
 
-    /// <summary>A port in 5220–5299 that nothing listens on.</summary>
+    private static int lastPort = 5220 + Random.Shared.Next(80);
+
+    /// <summary>
+    /// A port in 5220–5299 that nothing listens on. Each call starts its search past the last port handed out, so that
+    /// two servers started at once in this test run are not given the same port before either has bound it.
+    /// </summary>
     public static int FreePort()
     {
-        for (var port = 5220 + Random.Shared.Next(40); port < 5300; port++)
+        for (var tries = 0; tries < 80; tries++)
         {
+            var port = 5220 + (Interlocked.Increment(ref lastPort) - 5220) % 80;
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -99,17 +105,26 @@ public sealed class ServerProcess : IDisposable
         {
             start.Environment[name] = value;
         }
+        var linesBefore = Output.Count;
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) => Record(line.Data);
         process.ErrorDataReceived += (_, line) => Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        // Only this process's own line says that the port is its own: another server on the same port would answer too.
+        var listening = $"Now listening on: {BaseAddress.ToString().TrimEnd('/')}";
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(1))
         {
-            Assert.False(process.HasExited, $"the site exited with {(process.HasExited ? process.ExitCode : 0)} while starting");
+            Assert.False(process.HasExited, $"the site exited with {(process.HasExited ? process.ExitCode : 0)} while starting: " +
+                string.Join(" | ", Output.TakeLast(5)));
+            if (!Output.Skip(linesBefore).Any(line => line.Contains(listening, StringComparison.Ordinal)))
+            {
+                await Task.Delay(100);
+                continue;
+            }
             try
             {
                 using var response = await client.GetAsync("/");

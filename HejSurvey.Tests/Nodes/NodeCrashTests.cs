@@ -146,14 +146,24 @@ public sealed class NodeCrashTests(WebNodes nodes, ITestOutputHelper output) : I
             var node = aInRotation && random.Next(2) == 0 ? a : b;
             try
             {
-                return await request(node);
+                try
+                {
+                    return await request(node);
+                }
+                catch (Exception ex) when (node == a && !aInRotation && IsCutOff(ex))
+                {
+                    Interlocked.Increment(ref retriedOnB);
+                    node = b;
+                    return await request(b);
+                }
             }
-            catch (Exception ex) when (node == a && !aInRotation && ex is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception ex) when (IsCutOff(ex))
             {
-                Interlocked.Increment(ref retriedOnB);
-                return await request(b);
+                throw new InvalidOperationException($"a request to {Name(node)} failed: {ex.Message} {ex.InnerException?.Message}", ex);
             }
         }
+
+        private static bool IsCutOff(Exception ex) => ex is HttpRequestException or TaskCanceledException or IOException;
 
         private string Name(ServerProcess node) => node == a ? "A" : "B";
     }
