@@ -115,7 +115,30 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
             await listener.WaitAsync(timeout.Token);
         }
 
-        Assert.Equal([$"{ChangeSignal.Channel} signal-payload", $"{ChangeSignal.Channel} "], heard);
+        var sender = node.Signal.Node;
+        Assert.Equal([$"{ChangeSignal.Channel} {sender} signal-payload", $"{ChangeSignal.Channel} {sender} "], heard);
+    }
+
+    [PostgresFact]
+    public async Task A_node_does_not_forget_again_when_its_own_signal_comes_back_but_hears_a_slug_sent_by_hand()
+    {
+        await using var a = await Node.StartAsync(server, expectedListeners: 1);
+        await using var b = await Node.StartAsync(server, expectedListeners: 2);
+        await a.Changes.ResultsChangedAsync();
+        // A page cached on A right after A's change, before A's own signal has come back to it.
+        await a.CacheResultsPageAsync();
+        await b.CacheResultsPageAsync();
+        await Eventually(async () => !await b.HoldsResultsPageAsync(), Promise);
+        // B has heard it, so A's listener has had it too: it passed it over.
+        await Task.Delay(200);
+        Assert.True(await a.HoldsResultsPageAsync(), "the node forgot a page when its own signal came back");
+
+        // An operator's NOTIFY of a slug alone (as after a change made by hand) is heard by every node.
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var notify = new NpgsqlCommand($"NOTIFY {ChangeSignal.Channel}, 'by-hand'", connection);
+        await notify.ExecuteNonQueryAsync();
+        await Eventually(async () => !await a.HoldsResultsPageAsync(), Promise);
     }
 
     [Fact]
@@ -165,6 +188,7 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
     private sealed class Node(IHost host, ConcurrentQueue<string> log) : IAsyncDisposable
     {
         public SiteChanges Changes => host.Services.GetRequiredService<SiteChanges>();
+        public ChangeSignal Signal => host.Services.GetRequiredService<ChangeSignal>();
         public RoundCache Rounds => host.Services.GetRequiredService<RoundCache>();
         public IEnumerable<string> Log => log;
         private IOutputCacheStore Results => host.Services.GetRequiredService<IOutputCacheStore>();

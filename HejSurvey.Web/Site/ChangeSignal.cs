@@ -4,8 +4,10 @@ namespace HejSurvey.Web.Site;
 
 /// <summary>
 /// Tells every web node on the same PostgreSQL database that something changed: a NOTIFY on <see cref="Channel"/> with
-/// the round's slug as payload (empty when only results changed), sent after the change has committed. Every node's
-/// <see cref="ChangeListener"/> hears it and forgets, so another node serves the new state within a second.
+/// the sending node's <see cref="Node"/>, a space and the round's slug as payload (nothing after the space when only
+/// results changed), sent after the change has committed. Every other node's <see cref="ChangeListener"/> hears it and
+/// forgets, so it serves the new state within a second; the sender has forgotten already. A payload of a slug alone
+/// (an operator's own NOTIFY) is heard by every node.
 /// LISTEN/NOTIFY rather than a Redis output-cache store: the database the nodes already share carries the signal, so
 /// there is no second component to run, secure, monitor and back up, and no way for the cache to outlive a change it
 /// missed (a listener that lost its connection forgets everything when it is back).
@@ -17,13 +19,16 @@ public sealed class ChangeSignal(NpgsqlDataSource database, ILogger<ChangeSignal
     /// <summary>How the signal's connections are named in pg_stat_activity.</summary>
     public const string ApplicationName = "HejSurvey change signal";
 
+    /// <summary>This process's name in its payloads, so that its own listener can pass over what it sent itself.</summary>
+    public string Node { get; } = Guid.NewGuid().ToString("N");
+
     public async Task SendAsync(string? slug)
     {
         try
         {
             await using var notify = database.CreateCommand("SELECT pg_notify($1, $2)");
             notify.Parameters.Add(new NpgsqlParameter { Value = Channel });
-            notify.Parameters.Add(new NpgsqlParameter { Value = slug ?? "" });
+            notify.Parameters.Add(new NpgsqlParameter { Value = $"{Node} {slug}" });
             await notify.ExecuteNonQueryAsync();
         }
         // The change itself is committed, so whoever made it is not told it failed. The other nodes catch up when their
@@ -39,11 +44,12 @@ public sealed class ChangeSignal(NpgsqlDataSource database, ILogger<ChangeSignal
 
 /// <summary>
 /// Holds one connection of its own that LISTENs on <see cref="ChangeSignal.Channel"/> and forgets on this node whatever
-/// any node (this one too: its own forgetting has already happened, and once more costs nothing) says has changed. A
+/// another node says has changed. What this node sent itself it passes over: it forgot when it made the change, and
+/// forgetting again when the echo comes back would throw away a page cached in between for nothing. A
 /// lost connection (a restarted or failed-over server, a killed backend, a network cut that keepalives detect) is opened
 /// again with growing pauses; what was said meanwhile went unheard, so once listening again it forgets everything.
 /// </summary>
-public sealed class ChangeListener(string connectionString, SiteChanges changes, ILogger<ChangeListener> logger) : BackgroundService
+public sealed class ChangeListener(string connectionString, ChangeSignal signal, SiteChanges changes, ILogger<ChangeListener> logger) : BackgroundService
 {
     /// <summary>How the listening connection is named in pg_stat_activity.</summary>
     public const string ApplicationName = "HejSurvey change listener";
@@ -116,9 +122,14 @@ public sealed class ChangeListener(string connectionString, SiteChanges changes,
         {
             // The notifications are raised inside the wait, on this flow; they are acted on here, where eviction can be awaited.
             await connection.WaitAsync(stoppingToken);
-            foreach (var slug in heard.Distinct(StringComparer.Ordinal))
+            foreach (var payload in heard.Distinct(StringComparer.Ordinal))
             {
-                await changes.ForgetAsync(slug.Length == 0 ? null : slug);
+                // "<node> <slug>" from a node, "<slug>" from anyone else; a slug has no space (Admin/Rounds/New).
+                var (sender, slug) = payload.IndexOf(' ') is var space and >= 0 ? (payload[..space], payload[(space + 1)..]) : ("", payload);
+                if (sender != signal.Node)
+                {
+                    await changes.ForgetAsync(slug.Length == 0 ? null : slug);
+                }
             }
             heard.Clear();
         }

@@ -85,7 +85,7 @@ public static class SiteChangesSetup
         };
         builder.Services.AddSingleton(sp => new ChangeSignal(NpgsqlDataSource.Create(signalConnection), sp.GetRequiredService<ILogger<ChangeSignal>>()));
         builder.Services.AddSingleton(sp => new SiteChanges(sp.GetRequiredService<RoundCache>(), sp.GetRequiredService<IOutputCacheStore>(), sp.GetRequiredService<ChangeSignal>()));
-        builder.Services.AddHostedService(sp => new ChangeListener(connectionString, sp.GetRequiredService<SiteChanges>(), sp.GetRequiredService<ILogger<ChangeListener>>()));
+        builder.Services.AddHostedService(sp => new ChangeListener(connectionString, sp.GetRequiredService<ChangeSignal>(), sp.GetRequiredService<SiteChanges>(), sp.GetRequiredService<ILogger<ChangeListener>>()));
         return builder;
     }
 }
