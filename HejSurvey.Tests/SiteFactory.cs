@@ -116,10 +116,18 @@ public class SiteFactory : WebApplicationFactory<Program>
     {
         await ListeningAsync();
         await using var db = Db();
-        // The newest shipped version, which the tests answer; not the newest final one, which a test of the editor
-        // sharing this site may have made.
+        return await AddRoundAsync(db, slug, state, published, live, closesAt: closesAt);
+    }
+
+    /// <summary>
+    /// A round stored straight into <paramref name="db"/> on the newest shipped questionnaire version, which the tests
+    /// answer; not the newest final one, which a test of the editor sharing the site may have made.
+    /// </summary>
+    public static async Task<Round> AddRoundAsync(SurveyDb db, string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? opensAt = null, DateTime? closesAt = null)
+    {
         var shipped = ShippedQuestionnaires.Newest;
         var questionnaire = await db.Questionnaires.SingleAsync(q => q.Key == shipped.Key && q.Version == shipped.Version);
+        var now = DateTime.UtcNow;
         var round = new Round
         {
             Slug = slug,
@@ -127,12 +135,13 @@ public class SiteFactory : WebApplicationFactory<Program>
             TitleEn = $"Round {slug}",
             QuestionnaireId = questionnaire.Id,
             State = state,
-            CreatedAt = DateTime.UtcNow,
-            OpenedAt = state == RoundState.Draft ? null : DateTime.UtcNow,
-            ClosedAt = state == RoundState.Closed ? DateTime.UtcNow : null,
+            CreatedAt = now,
+            OpenedAt = state == RoundState.Draft ? null : now,
+            ClosedAt = state == RoundState.Closed ? now : null,
+            OpensAt = opensAt,
             ClosesAt = closesAt,
             IsPublished = published,
-            PublishedAt = published ? DateTime.UtcNow : null,
+            PublishedAt = published ? now : null,
             LiveResults = live,
         };
         db.Rounds.Add(round);

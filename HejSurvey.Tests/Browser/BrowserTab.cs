@@ -133,8 +133,19 @@ public sealed class BrowserTab(BrowserSite site, IBrowserContext context, IPage 
     public async Task<(string Name, byte[] Content)> DownloadAsync(Func<Task> start)
     {
         // A download starts when the server has made the whole file's first bytes; on a busy machine running the other
-        // tests that can take longer than a page's usual wait, and the test checks the file, not the time.
-        var download = await page.RunAndWaitForDownloadAsync(start, new() { Timeout = 45_000 });
+        // tests that can take longer than a page's usual wait, and the test checks the file, not the time. In whole runs
+        // a click now and then started no download within 45 s, although the same click alone always did at once (its
+        // cause is not found; a click lost to the page moving under it would look so); a person clicks again, and so
+        // does the test, once.
+        IDownload download;
+        try
+        {
+            download = await page.RunAndWaitForDownloadAsync(start, new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            download = await page.RunAndWaitForDownloadAsync(start, new() { Timeout = 45_000 });
+        }
         await using var stream = await download.CreateReadStreamAsync();
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);

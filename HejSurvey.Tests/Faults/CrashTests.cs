@@ -135,20 +135,7 @@ public sealed class CrashTests : IDisposable
     private static async Task<int> CreateRoundAsync(string databasePath, string slug)
     {
         await using var db = Db(databasePath);
-        var questionnaire = await db.Questionnaires.OrderByDescending(q => q.Version).FirstAsync();
-        var round = new Round
-        {
-            Slug = slug,
-            TitleSv = slug,
-            TitleEn = slug,
-            QuestionnaireId = questionnaire.Id,
-            State = RoundState.Open,
-            CreatedAt = DateTime.UtcNow,
-            OpenedAt = DateTime.UtcNow,
-        };
-        db.Rounds.Add(round);
-        await db.SaveChangesAsync();
-        return round.Id;
+        return (await SiteFactory.AddRoundAsync(db, slug)).Id;
     }
 
     public void Dispose()

@@ -214,20 +214,7 @@ public sealed class PostgresRestartTests : IDisposable
     private static async Task<int> CreateRoundAsync(string database)
     {
         await using var db = PostgresServer.Context(database);
-        var questionnaire = await db.Questionnaires.SingleAsync(q => q.Key == Questionnaire.Key && q.Version == Questionnaire.Version);
-        var round = new Round
-        {
-            Slug = Slug,
-            TitleSv = Slug,
-            TitleEn = Slug,
-            QuestionnaireId = questionnaire.Id,
-            State = RoundState.Open,
-            CreatedAt = DateTime.UtcNow,
-            OpenedAt = DateTime.UtcNow,
-        };
-        db.Rounds.Add(round);
-        await db.SaveChangesAsync();
-        return round.Id;
+        return (await SiteFactory.AddRoundAsync(db, Slug)).Id;
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

@@ -124,10 +124,10 @@ public sealed class ChangeSignalTests(ChangeSignalServer server, SiteFactory sit
     {
         await using var a = await Node.StartAsync(server, expectedListeners: 1);
         await using var b = await Node.StartAsync(server, expectedListeners: 2);
+        await b.CacheResultsPageAsync();
         await a.Changes.ResultsChangedAsync();
         // A page cached on A right after A's change, before A's own signal has come back to it.
         await a.CacheResultsPageAsync();
-        await b.CacheResultsPageAsync();
         await Eventually(async () => !await b.HoldsResultsPageAsync(), Promise);
         // B has heard it, so A's listener has had it too: it passed it over.
         await Task.Delay(200);

@@ -57,27 +57,7 @@ public sealed class WebNodes : IAsyncLifetime
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? opensAt = null, DateTime? closesAt = null)
     {
         await using var db = Db();
-        var shipped = ShippedQuestionnaires.Newest;
-        var questionnaire = await db.Questionnaires.SingleAsync(q => q.Key == shipped.Key && q.Version == shipped.Version);
-        var now = DateTime.UtcNow;
-        var round = new Round
-        {
-            Slug = slug,
-            TitleSv = $"Omgång {slug}",
-            TitleEn = $"Round {slug}",
-            QuestionnaireId = questionnaire.Id,
-            State = state,
-            CreatedAt = now,
-            OpenedAt = state == RoundState.Draft ? null : now,
-            OpensAt = opensAt,
-            ClosesAt = closesAt,
-            IsPublished = published,
-            PublishedAt = published ? now : null,
-            LiveResults = live,
-        };
-        db.Rounds.Add(round);
-        await db.SaveChangesAsync();
-        return round;
+        return await SiteFactory.AddRoundAsync(db, slug, state, published, live, opensAt, closesAt);
     }
 
     /// <summary>Stores an admin with <see cref="AdminSiteFactory.Password"/>, as the command line does.</summary>
