@@ -118,8 +118,10 @@ public sealed class ServerProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(1))
         {
-            Assert.False(process.HasExited, $"the site exited with {(process.HasExited ? process.ExitCode : 0)} while starting: " +
-                string.Join(" | ", Output.TakeLast(5)));
+            if (process.HasExited)
+            {
+                Assert.Fail($"the site exited with {process.ExitCode} while starting: {string.Join(" | ", Output.TakeLast(5))}");
+            }
             if (!Output.Skip(linesBefore).Any(line => line.Contains(listening, StringComparison.Ordinal)))
             {
                 await Task.Delay(100);

@@ -69,8 +69,9 @@ static int SetupPostgres(Options options)
     return 0;
 }
 
-// What an admin's close and publication commit, followed by the site's own change signal (the channel and payload of
-// Site/ChangeSignal.cs), so that both nodes forget their copies of the round and its results.
+// What an admin's close and publication commit, followed by a change signal on the site's channel (Site/ChangeSignal.cs)
+// with the round's slug alone, as an operator sends it by hand, which every node hears: both forget their copies of the
+// round and its results.
 static int ClosePostgres(Options options)
 {
     using var connection = OpenPostgres(options.Get("postgres"));
