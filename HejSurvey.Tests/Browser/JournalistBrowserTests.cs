@@ -194,7 +194,8 @@ public sealed class JournalistBrowserTests(BrowserSite browser)
         // On the results page the card offers the snippet that frames it.
         await tab.GotoAsync($"/results/{rounds.ThisYear.Slug}");
         var snippet = await page.Locator("#lead_drive-embed").TextContentAsync();
-        Assert.StartsWith($"<iframe src=\"{embed}\"", snippet, StringComparison.Ordinal);
+        // It frames the chart in the page's language, whatever the framing site's reader has chosen here.
+        Assert.StartsWith($"<iframe src=\"{embed}?culture=sv\"", snippet, StringComparison.Ordinal);
         // Its button puts the snippet on the clipboard and says so.
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await page.Locator("#lead_drive details.embed summary").ClickAsync();

@@ -170,6 +170,58 @@ public abstract class ResultsPageTests(SiteFactory site)
     }
 
     [Fact]
+    public async Task An_embed_code_frames_the_chart_as_the_page_shows_it_named_and_the_framed_overview_links_to_the_full_page()
+    {
+        await site.PublishedRoundAsync("embed-view", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+        var page = await browser.GetPageAsync("/results/embed-view?by=role&culture=en");
+
+        var frames = page.QuerySelectorAll("details.embed code")
+            .Select(code => new AngleSharp.Html.Parser.HtmlParser().ParseDocument(code.TextContent).QuerySelector("iframe")!)
+            .ToList();
+        Assert.Equal(2 + ResultsSite.Questionnaire.Statements.Count(), frames.Count);
+        foreach (var frame in frames)
+        {
+            Assert.EndsWith("?by=role&culture=en", frame.GetAttribute("src"), StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(frame.GetAttribute("title")), $"{frame.GetAttribute("src")} has no title");
+        }
+        var first = ResultsSite.Questionnaire.Statements.First();
+        Assert.Equal($"1. {first.Text.En}", frames.Single(f => f.GetAttribute("src")!.Contains($"/embed/{first.Key}?", StringComparison.Ordinal)).GetAttribute("title"));
+
+        // The framed statement is in English with the breakdown the journalist chose.
+        var framed = await browser.GetPageAsync(new Uri(frames.Single(f => f.GetAttribute("src")!.Contains($"/embed/{first.Key}?", StringComparison.Ordinal)).GetAttribute("src")!).PathAndQuery);
+        Assert.Equal("en", framed.DocumentElement.GetAttribute("lang"));
+        Assert.NotNull(framed.QuerySelectorAll($"figure#{first.Key} table.shares tbody th").SingleOrDefault(th => th.TextContent.Trim() == "Top management"));
+
+        // The framed overview's statements open the full results page, not an anchor that is not in the frame.
+        var overview = await browser.GetPageAsync("/results/embed-view/embed/overview?by=role&culture=en");
+        var links = overview.QuerySelectorAll("figure#overview table a");
+        Assert.NotEmpty(links);
+        Assert.Equal(page.QuerySelectorAll("figure#overview table a").Length, links.Length);
+        Assert.All(links, a =>
+        {
+            Assert.Matches("^https?://[^/]+/results/embed-view\\?by=role&culture=en#[a-z_]+$", a.GetAttribute("href"));
+            Assert.Equal("_blank", a.GetAttribute("target"));
+        });
+    }
+
+    [Fact]
+    public async Task The_language_switch_works_on_a_page_reached_with_its_language_in_the_address()
+    {
+        await site.PublishedRoundAsync("switch-back", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+        var english = await browser.GetPageAsync("/results/switch-back?by=role&culture=en");
+        Assert.Equal("en", english.DocumentElement.GetAttribute("lang"));
+
+        using var switched = await browser.GetAsync(english.QuerySelector("a[hreflang=sv]")!.GetAttribute("href"));
+
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/results/switch-back?by=role", switched.Headers.Location!.OriginalString);
+        var swedish = await browser.GetPageAsync(switched.Headers.Location.OriginalString);
+        Assert.Equal("sv", swedish.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Fact]
     public async Task A_clear_difference_between_groups_is_named_and_a_chance_one_is_not()
     {
         // Top management (role 1) agrees fully, everyone else disagrees: ten against ten, far beyond chance.

@@ -36,8 +36,25 @@ public static class SiteLocalization
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
-            return Results.LocalRedirect(LocalUrl.Safe(returnUrl) ?? "/");
+            return Results.LocalRedirect(WithoutCulture(LocalUrl.Safe(returnUrl) ?? "/"));
         });
+
+    /// <summary>
+    /// The address without its ?culture= and ?ui-culture=, which would outrank the cookie just set: a page reached
+    /// through ?culture=en would otherwise come back in English after the switch to Swedish.
+    /// </summary>
+    internal static string WithoutCulture(string url)
+    {
+        var split = url.IndexOfAny(['?', '#']);
+        if (split < 0 || url[split] == '#')
+        {
+            return url;
+        }
+        var fragmentAt = url.IndexOf('#', split);
+        var query = fragmentAt < 0 ? url[(split + 1)..] : url[(split + 1)..fragmentAt];
+        var kept = query.Split('&').Where(p => p.Split('=')[0] is not ("culture" or "ui-culture") && p.Length > 0).ToList();
+        return url[..split] + (kept.Count > 0 ? "?" + string.Join('&', kept) : "") + (fragmentAt < 0 ? "" : url[fragmentAt..]);
+    }
 
     /// <summary>"en" or "sv", for choosing between a questionnaire's two texts.</summary>
     public static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "sv";

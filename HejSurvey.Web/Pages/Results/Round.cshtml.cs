@@ -67,6 +67,25 @@ public sealed partial class RoundModel(SurveyDb db, QuestionnaireCatalog catalog
     /// </summary>
     public string AbsoluteUrl(string path) => PublicOrigin.For(HttpContext) + path;
 
+    /// <summary>
+    /// The query of what this page shows (breakdown, comparison, language), for an address that must show the same
+    /// elsewhere: an embedded chart is framed on a site where the reader's language cookie is not sent.
+    /// </summary>
+    public QueryString ViewQuery()
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (Breakdown is not null)
+        {
+            query.Add(new("by", Breakdown.Key));
+        }
+        if (Compared is not null)
+        {
+            query.Add(new("compare", Compared.Round.Slug));
+        }
+        query.Add(new("culture", SiteLocalization.Language));
+        return QueryString.Create(query);
+    }
+
     public RoundResults Results { get; private set; } = null!;
 
     /// <summary>The background question the groups come from; null shows everyone only.</summary>
