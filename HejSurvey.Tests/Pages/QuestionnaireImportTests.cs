@@ -86,6 +86,8 @@ public abstract class QuestionnaireImportTests(AdminSiteFactory site)
         { "type", "freeText.maxLength", "fel typ" },
         { "unknown", "extra", "finns inte" },
         { "duplicate", "themes[1].statements[0].key", "används redan" },
+        // The overview's own anchor and embed address: the statement's card could never be linked to or framed.
+        { "reserved", "themes[0].statements[1].key", "upptagen av resultatsidan" },
         { "translation", "themes[0].title.en", "engelska" },
         { "too-many", "themes[0].statements", "högst 200" },
         { "not-json", "rad 3", "inte giltig JSON" },
@@ -113,6 +115,9 @@ public abstract class QuestionnaireImportTests(AdminSiteFactory site)
                 break;
             case "duplicate":
                 json["themes"]![1]!["statements"]![0]!["key"] = json["themes"]![0]!["statements"]![0]!["key"]!.GetValue<string>();
+                break;
+            case "reserved":
+                json["themes"]![0]!["statements"]![1]!["key"] = "overview";
                 break;
             case "translation":
                 json["themes"]![0]!["title"]!["en"] = "";

@@ -31,6 +31,15 @@ public static partial class QuestionnaireRules
 
     public const int MaxKeyLength = 40;
 
+    /// <summary>
+    /// Names the results page already uses for its own charts and parts (anchors, element ids, embed addresses): a
+    /// statement keyed "overview" would share the overview's anchor and could never be embedded.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "overview", "themes", "by", "cite", "compare", "groups", "main", "scale",
+    };
+
     public static List<QuestionnaireProblem> Check(QuestionnaireDefinition questionnaire, IStringLocalizer<Text> text)
     {
         var problems = new List<QuestionnaireProblem>();
@@ -62,6 +71,10 @@ public static partial class QuestionnaireRules
             if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !ItemKey().IsMatch(key))
             {
                 Problem(path, text["Nyckeln ”{0}” ska börja med en liten bokstav a–z och bara innehålla a–z, siffror och _ (högst {1} tecken).", key ?? "", MaxKeyLength]);
+            }
+            else if (ReservedKeys.Contains(key))
+            {
+                Problem(path, text["Nyckeln ”{0}” är upptagen av resultatsidan. Välj en annan.", key]);
             }
             else if (!keys.Add(key))
             {
