@@ -33,6 +33,9 @@ public abstract class MethodPageTests(SiteFactory site)
         Assert.Contains(culture == "en" ? "fewer than 5 respondents" : "färre än 5 svarande", text, StringComparison.Ordinal);
         Assert.Contains(culture == "en" ? "no response rate and no weighting" : "ingen svarsfrekvens och ingen viktning", text, StringComparison.Ordinal);
         Assert.Contains(culture == "en" ? "No results were shown while the round was open." : "Inga resultat visades medan omgången var öppen.", text, StringComparison.Ordinal);
+        // A difference in the key findings is rounded from the exact shares: the page says so, since it can be a point
+        // away from the difference of the two rounded shares printed beside it.
+        Assert.Contains(culture == "en" ? "Differences and changes are computed from the exact shares and then rounded" : "Skillnader och förändringar räknas från de exakta andelarna och avrundas sedan", text, StringComparison.Ordinal);
 
         // Respondents per group: the sizes of the API, or hidden, group by group.
         var rows = page.QuerySelectorAll("table#groups tbody tr").ToList();
