@@ -136,11 +136,40 @@ public abstract class ResultsDataTests(SiteFactory site)
     }
 
     [Fact]
+    public async Task The_zipped_data_package_holds_the_package_and_its_tables_under_the_names_it_gives_them()
+    {
+        await site.PublishedRoundAsync("zipped-package", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+
+        using var response = await browser.GetAsync("/results/zipped-package/datapackage.zip");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("zipped-package-datapackage.zip", response.Content.Headers.ContentDisposition?.FileName);
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        string Entry(string name)
+        {
+            using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+            return reader.ReadToEnd();
+        }
+        Assert.Equal(["datapackage.json", "data.csv", "data.json", "distribution.csv"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal(await browser.GetStringAsync("/results/zipped-package/data.json"), Entry("data.json"));
+        Assert.Equal(await browser.GetStringAsync("/results/zipped-package/data.csv"), Entry("data.csv"));
+        Assert.Equal(await browser.GetStringAsync("/results/zipped-package/distribution.csv"), Entry("distribution.csv"));
+        // The package's own tables are the entries beside it; its other resources are addresses on the web.
+        var package = System.Text.Json.JsonDocument.Parse(Entry("datapackage.json")).RootElement;
+        var online = System.Text.Json.JsonDocument.Parse(await browser.GetStringAsync("/results/zipped-package/datapackage.json")).RootElement;
+        Assert.Equal(online.GetProperty("resources").GetRawText(), package.GetProperty("resources").GetRawText());
+        var local = package.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("path").GetString()!).Where(p => !p.Contains("://", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["data.csv", "data.json", "distribution.csv"], local.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_results_page_and_the_method_page_link_every_data_file_with_what_it_holds_in_both_languages()
     {
         await site.PublishedRoundAsync("linked-data", ResultsSite.KnownAnswers());
         var browser = site.Browser();
-        string[] files = ["data.csv", "distribution.csv", "data.xlsx", "data.json", "datapackage.json"];
+        string[] files = ["data.csv", "distribution.csv", "data.xlsx", "data.json", "datapackage.json", "datapackage.zip"];
 
         foreach (var (culture, distributionLabel, distributionSentence) in new[]
         {

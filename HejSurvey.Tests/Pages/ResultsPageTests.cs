@@ -31,7 +31,7 @@ public abstract class ResultsPageTests(SiteFactory site)
 
         foreach (var slug in new[] { "no-such-round", draft.Slug, openNotLive.Slug, liveNotPublished.Slug, closedNotPublished.Slug })
         {
-            foreach (var url in new[] { $"/results/{slug}", $"/results/{slug}/data.csv", $"/results/{slug}/data.json", $"/results/{slug}/datapackage.json", $"/api/rounds/{slug}/results" })
+            foreach (var url in new[] { $"/results/{slug}", $"/results/{slug}/data.csv", $"/results/{slug}/data.json", $"/results/{slug}/datapackage.json", $"/results/{slug}/datapackage.zip", $"/api/rounds/{slug}/results" })
             {
                 using var response = await browser.GetAsync(url);
                 Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");

@@ -111,7 +111,7 @@ public sealed partial class CatalogueTests(CatalogueSiteFactory site) : IClassFi
         Assert.Contains(new Triple(dataset, Dct + "title", $"\"Omgång {round.Slug}\"@sv"), triples);
         Assert.Contains(new Triple(dataset, Dct + "title", $"\"Round {round.Slug}\"@en"), triples);
         var downloads = triples.Where(t => t.Predicate == Dcat + "downloadURL").Select(t => t.Object).ToList();
-        foreach (var file in new[] { "data.csv", "distribution.csv", "data.xlsx", "data.json", "datapackage.json" })
+        foreach (var file in new[] { "data.csv", "distribution.csv", "data.xlsx", "data.json", "datapackage.json", "datapackage.zip" })
         {
             Assert.Contains($"{Origin}/results/{round.Slug}/{file}", downloads);
         }

@@ -23,6 +23,25 @@ public sealed class OpenDataProgramTests(SiteFactory site) : IClassFixture<SiteF
     }
 
     [Fact]
+    public async Task Frictionless_reads_the_zipped_data_package_saved_on_a_computer()
+    {
+        await site.PublishedRoundAsync("frictionless-zip", ResultsSite.KnownAnswers());
+        var browser = site.Browser();
+        var folder = InstalledProgram.Folder();
+        System.IO.Compression.ZipFile.ExtractToDirectory(new MemoryStream(await browser.GetByteArrayAsync("/results/frictionless-zip/datapackage.zip")), folder);
+        var check = FrictionlessFolder();
+
+        var output = await InstalledProgram.RunOkAsync("node", folder, Path.Combine(check, "check.js"), Path.Combine(folder, "datapackage.json"));
+
+        using var read = JsonDocument.Parse(output);
+        foreach (var table in new[] { "data.csv", "distribution.csv" })
+        {
+            var expected = CsvTable.Read(await browser.GetStringAsync($"/results/frictionless-zip/{table}"));
+            Assert.Equal(expected.Count, read.RootElement.GetProperty(table).GetProperty("rows").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public async Task Frictionless_reads_and_casts_every_row_of_data_csv_and_distribution_csv_through_their_data_package()
     {
         await site.PublishedRoundAsync("frictionless-round", ResultsSite.KnownAnswers());

@@ -41,6 +41,7 @@ public static class Catalogue
         new("data.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Tabell för kalkylprogram (Excel)", "Table for spreadsheets (Excel)"),
         new("data.json", "application/json", "Tabell (JSON)", "Table (JSON)"),
         new("datapackage.json", "application/json", "Beskrivning av tabellen (Frictionless Data Package)", "Description of the table (Frictionless Data Package)"),
+        new("datapackage.zip", "application/zip", "Tabellerna med sin beskrivning i en fil (Frictionless Data Package, zip)", "The tables with their description in one file (Frictionless Data Package, zip)"),
     ];
 
     public static void MapCatalogue(this WebApplication app)

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using HejSurvey.Web.Data;
 using HejSurvey.Web.Site;
@@ -100,19 +102,49 @@ public static class ResultsData
             .WithSummary("The same table as data.csv, as an array of JSON objects.");
 
         data.MapGet("/results/{slug}/datapackage.json", async Task<Results<ContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
+                await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is { } results
+                    ? TypedResults.Text(await PackageAsync(results, db, catalog, options.Value, contact.Value, text, clock, context, cancellationToken), "application/json; charset=utf-8")
+                    : TypedResults.NotFound())
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");
+
+        // The package and its three tables in one file, under the names the package gives them, so that it reads offline
+        // as well: saved one by one, the tables are named after the round (the downloads above) and the package would
+        // not find them.
+        data.MapGet("/results/{slug}/datapackage.zip", async Task<Results<FileContentHttpResult, NotFound>> (string slug, SurveyDb db, QuestionnaireCatalog catalog, LiveSnapshots live, IOptions<SurveyOptions> options, IOptions<ContactOptions> contact, IStringLocalizer<Text> text, TimeProvider clock, HttpContext context, CancellationToken cancellationToken) =>
             {
                 if (await RoundResults.LoadAsync(db, catalog, live, options.Value.MinGroupSize(), slug, cancellationToken) is not { } results)
                 {
                     return TypedResults.NotFound();
                 }
-                var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Value.Organisation, contact.Value.Email);
-                var description = MethodDeclaration.PlainText(results, options.Value, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
-                var version = await SeriesBreaks.OfAsync(db, catalog, results.Questionnaire, options.Value.LiveStepOf(options.Value.MinGroupSize()), cancellationToken);
-                var package = OpenData.DataPackage(results.Round, results.Questionnaire, version, options.Value.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime, description);
-                return TypedResults.Text(package.ToJsonString(Json), "application/json; charset=utf-8");
+                var package = await PackageAsync(results, db, catalog, options.Value, contact.Value, text, clock, context, cancellationToken);
+                using var zip = new MemoryStream();
+                using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    foreach (var (name, content) in new[]
+                    {
+                        ("datapackage.json", package),
+                        ("data.csv", OpenData.Csv(OpenData.Rows(results))),
+                        ("data.json", OpenData.Json(OpenData.Rows(results)).ToJsonString(Json)),
+                        ("distribution.csv", OpenData.Csv(OpenData.DistributionFields, OpenData.DistributionRows(results))),
+                    })
+                    {
+                        await using var entry = await archive.CreateEntry(name).OpenAsync(cancellationToken);
+                        await entry.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
+                    }
+                }
+                return TypedResults.File(zip.ToArray(), "application/zip", $"{slug}-datapackage.zip");
             })
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .WithSummary("Frictionless Data Package: the table schema of data.csv and data.json, and the licence (CC BY 4.0).");
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .WithSummary("datapackage.json with data.csv, data.json and distribution.csv in one zip file, under the names the package gives them.");
+    }
+
+    private static async Task<string> PackageAsync(RoundResults results, SurveyDb db, QuestionnaireCatalog catalog, SurveyOptions options, ContactOptions contact, IStringLocalizer<Text> text, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    {
+        var publisher = new OpenData.Publisher(PublicOrigin.For(context), contact.Organisation, contact.Email);
+        var description = MethodDeclaration.PlainText(results, options, await RoundResults.LiveVersionCountAsync(db, results.Round.Id, cancellationToken), text);
+        var version = await SeriesBreaks.OfAsync(db, catalog, results.Questionnaire, options.LiveStepOf(options.MinGroupSize()), cancellationToken);
+        return OpenData.DataPackage(results.Round, results.Questionnaire, version, options.MinGroupSize(), publisher, clock.GetUtcNow().UtcDateTime, description).ToJsonString(Json);
     }
 
     public static RoundSummary Summary(PublishedRound round) => new(
