@@ -219,6 +219,10 @@ public abstract class ResultsPageTests(SiteFactory site)
         Assert.Equal("/results/switch-back?by=role", switched.Headers.Location!.OriginalString);
         var swedish = await browser.GetPageAsync(switched.Headers.Location.OriginalString);
         Assert.Equal("sv", swedish.DocumentElement.GetAttribute("lang"));
+
+        // Query keys are read whatever their case; they are dropped whatever their case too.
+        using var upper = await browser.GetAsync("/language/sv?returnUrl=" + Uri.EscapeDataString("/results/switch-back?Culture=en&UI-Culture=en&by=role"));
+        Assert.Equal("/results/switch-back?by=role", upper.Headers.Location!.OriginalString);
     }
 
     [Fact]

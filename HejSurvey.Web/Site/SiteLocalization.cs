@@ -52,7 +52,10 @@ public static class SiteLocalization
         }
         var fragmentAt = url.IndexOf('#', split);
         var query = fragmentAt < 0 ? url[(split + 1)..] : url[(split + 1)..fragmentAt];
-        var kept = query.Split('&').Where(p => p.Split('=')[0] is not ("culture" or "ui-culture") && p.Length > 0).ToList();
+        // Query keys are read without regard to case, so ?Culture=en outranks the cookie as well.
+        static bool IsCulture(string pair) =>
+            pair.Split('=')[0] is var key && (key.Equals("culture", StringComparison.OrdinalIgnoreCase) || key.Equals("ui-culture", StringComparison.OrdinalIgnoreCase));
+        var kept = query.Split('&').Where(p => p.Length > 0 && !IsCulture(p)).ToList();
         return url[..split] + (kept.Count > 0 ? "?" + string.Join('&', kept) : "") + (fragmentAt < 0 ? "" : url[fragmentAt..]);
     }
 
