@@ -118,14 +118,15 @@ public static class ResultsData
                     return TypedResults.NotFound();
                 }
                 var package = await PackageAsync(results, db, catalog, options.Value, contact.Value, text, clock, context, cancellationToken);
+                var rows = OpenData.Rows(results).ToList();
                 using var zip = new MemoryStream();
                 using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
                 {
                     foreach (var (name, content) in new[]
                     {
                         ("datapackage.json", package),
-                        ("data.csv", OpenData.Csv(OpenData.Rows(results))),
-                        ("data.json", OpenData.Json(OpenData.Rows(results)).ToJsonString(Json)),
+                        ("data.csv", OpenData.Csv(rows)),
+                        ("data.json", OpenData.Json(rows).ToJsonString(Json)),
                         ("distribution.csv", OpenData.Csv(OpenData.DistributionFields, OpenData.DistributionRows(results))),
                     })
                     {
