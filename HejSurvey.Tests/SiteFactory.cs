@@ -1,4 +1,5 @@
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Site;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -110,6 +111,17 @@ public class SiteFactory : WebApplicationFactory<Program>
         return Provider == DatabaseProvider.PostgreSQL
             ? PostgresServer.Context(ConnectionString)
             : new SurveyDb(new DbContextOptionsBuilder<SurveyDb>().UseSqlite(ConnectionString).Options);
+    }
+
+    /// <summary>
+    /// The round's tallies as the results read them, in one snapshot: on PostgreSQL with the pending rows that no
+    /// fold has yet added to the tally tables.
+    /// </summary>
+    public async Task<RoundTallies> TalliesAsync(int roundId)
+    {
+        await using var db = Db();
+        await using var read = await db.BeginSnapshotAsync(CancellationToken.None);
+        return await RoundResults.TalliesAsync(db, roundId, CancellationToken.None);
     }
 
     public async Task<Round> CreateRoundAsync(string slug, RoundState state = RoundState.Open, bool published = false, bool live = false, DateTime? closesAt = null)

@@ -27,6 +27,12 @@ public abstract class LiveReleaseTests(DatabaseProvider provider)
             using var site = SiteFactory.On(DatabaseProvider.PostgreSQL);
             var round = await site.CreateRoundAsync("live-one-commit", RoundState.Open, published: true, live: true);
             await site.SubmitAsync(round, Enumerable.Range(0, 20).Select(_ => ResultsSite.Answer()));
+            // Into the tally tables, so that the commit beside doubles them rather than nothing.
+            await using (var folding = new NpgsqlConnection(site.ConnectionString))
+            {
+                await folding.OpenAsync();
+                await PostgresTallies.FoldAsync(folding, CancellationToken.None);
+            }
             var beside = new CommitAfterCount(site.ConnectionString, round.Id);
             await using var db = new PostgresSurveyDb(new DbContextOptionsBuilder<PostgresSurveyDb>().UseNpgsql(site.ConnectionString).AddInterceptors(beside).Options);
             var live = site.Services.GetRequiredService<LiveSnapshots>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using HejSurvey.Tests.Faults;
 using HejSurvey.Web.Data;
+using HejSurvey.Web.OpenResults;
 using HejSurvey.Web.Survey;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,6 +71,58 @@ public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : ICla
         Assert.Equal(300, await db.Responses.CountAsync(r => r.RoundId == round.Id));
         Assert.Equal(300, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
         await AssertTalliesMatchAnswersAsync(db, round.Id);
+    }
+
+    [PostgresFact]
+    public async Task Pending_tallies_are_counted_before_the_fold_and_two_folds_at_once_add_each_of_them_once()
+    {
+        var round = await site.CreateRoundAsync("pg-fold");
+        var random = new Random(23);
+        var responses = Enumerable.Range(0, 200).Select(i => Response(round.Id, $"fold-{i}", random)).ToList();
+        await using var db = site.Db();
+        await using var first = new NpgsqlConnection(site.ConnectionString);
+        await using var second = new NpgsqlConnection(site.ConnectionString);
+        await first.OpenAsync();
+        await second.OpenAsync();
+        // The site's own folder runs once a second; holding the fold's lock keeps it, and any fold, off meanwhile.
+        await using (var holding = await first.BeginTransactionAsync())
+        {
+            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresTallies.FoldLock});", first, holding))
+            {
+                await take.ExecuteNonQueryAsync();
+            }
+            await using (var nodeA = await StartWriterAsync())
+            await using (var nodeB = await StartWriterAsync())
+            {
+                // Two nodes, so that several batches (and several pending rows) commit at once.
+                var outcomes = await Task.WhenAll(responses.Select((r, i) => (i % 2 == 0 ? nodeA : nodeB).Writer.SubmitAsync(r, default)));
+                Assert.All(outcomes, o => Assert.Equal(SubmitOutcome.Stored, o));
+            }
+            Assert.Null(await PostgresTallies.FoldAsync(second, default));
+            Assert.True(await db.Set<PendingTally>().CountAsync() > 1);
+            Assert.Empty(await db.AnswerTallies.Where(t => t.RoundId == round.Id).ToListAsync());
+            await AssertTalliesMatchAnswersAsync(db, round.Id);
+        }
+        var pending = await site.TalliesAsync(round.Id);
+
+        // Two folds at once, as two nodes' folders may run (the site's a third): the pending rows go in once.
+        await Task.WhenAll(PostgresTallies.FoldAsync(first, default), PostgresTallies.FoldAsync(second, default));
+        await PostgresTallies.FoldAsync(first, default);
+
+        Assert.Equal(0, await db.Set<PendingTally>().CountAsync());
+        var tallied = await db.AnswerTallies.Where(t => t.RoundId == round.Id && t.GroupKey == "")
+            .Select(t => new { t.QuestionKey, t.Value, t.Count }).ToListAsync();
+        Assert.Equal(
+            await CountedAsync(db, round.Id),
+            tallied.Select(t => (t.QuestionKey, t.Value, t.Count)).OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value));
+        await AssertTalliesMatchAnswersAsync(db, round.Id);
+        var themes = await db.ThemeTallies.Where(t => t.RoundId == round.Id).ToListAsync();
+        Assert.Equal(pending.Themes.Count, themes.Count);
+        Assert.All(themes, t =>
+        {
+            Assert.Equal(pending.Themes[(t.GroupKey, t.ThemeKey)].N, t.N);
+            Assert.Equal(pending.Themes[(t.GroupKey, t.ThemeKey)].Sum, t.Sum, 6);
+        });
     }
 
     [PostgresFact]
@@ -144,6 +197,42 @@ public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : ICla
     }
 
     [PostgresFact]
+    public async Task A_close_that_commits_while_a_batch_waits_for_its_round_refuses_the_batch_and_keeps_nothing_of_it()
+    {
+        var round = await site.CreateRoundAsync("pg-close-midway");
+        await using var writer = await StartWriterAsync();
+        // An admin's close under way on another node: the round's row is locked until it commits.
+        await using var admin = new NpgsqlConnection(site.ConnectionString);
+        await admin.OpenAsync();
+        await using var closing = await admin.BeginTransactionAsync();
+        await using (var close = new NpgsqlCommand("""UPDATE "Rounds" SET "State" = @closed, "ClosedAt" = now() WHERE "Id" = @round;""", admin, closing))
+        {
+            close.Parameters.Add(new NpgsqlParameter<int>("closed", (int)RoundState.Closed));
+            close.Parameters.Add(new NpgsqlParameter<int>("round", round.Id));
+            await close.ExecuteNonQueryAsync();
+        }
+
+        // The batch reads the round as open (the close is not committed), stores its response, and waits at the count.
+        var outcome = writer.Writer.SubmitAsync(Response(round.Id, "midway", new Random(5)), default);
+        await using var watch = new NpgsqlConnection(site.ConnectionString);
+        await watch.OpenAsync();
+        await using var waiting = new NpgsqlCommand("""SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ResponseCount%';""", watch);
+        var giveUp = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+        {
+            Assert.False(outcome.IsCompleted || DateTime.UtcNow > giveUp, "The batch did not wait for the round's row at its count.");
+            await Task.Delay(20);
+        }
+        await closing.CommitAsync();
+
+        Assert.Equal(SubmitOutcome.RoundClosed, await outcome);
+        await using var db = site.Db();
+        Assert.Equal(0, await db.Responses.CountAsync(r => r.RoundId == round.Id));
+        Assert.Equal(0, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
+        Assert.Empty((await site.TalliesAsync(round.Id)).Counts);
+    }
+
+    [PostgresFact]
     public async Task A_round_whose_close_time_passed_is_closed_once_by_the_first_node_to_see_it()
     {
         var round = await site.CreateRoundAsync("pg-close-time", closesAt: DateTime.UtcNow.AddMinutes(-1));
@@ -200,16 +289,25 @@ public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : ICla
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The tallies hold exactly what the stored answers add up to.</summary>
-    internal static async Task AssertTalliesMatchAnswersAsync(SurveyDb db, int roundId)
+    /// <summary>The tallies as the results read them (pending rows included) hold exactly what the stored answers add up to.</summary>
+    private static async Task AssertTalliesMatchAnswersAsync(SurveyDb db, int roundId)
+    {
+        RoundTallies tallies;
+        await using (var read = await db.BeginSnapshotAsync(default))
+        {
+            tallies = await RoundResults.TalliesAsync(db, roundId, default);
+        }
+        Assert.Equal(
+            await CountedAsync(db, roundId),
+            tallies.Counts.Where(c => c.Key.Group == "").Select(c => (c.Key.Question, Value: c.Key.Value, Count: c.Value)).OrderBy(c => c.Question, StringComparer.Ordinal).ThenBy(c => c.Value));
+    }
+
+    /// <summary>Everyone's count of each answer, counted from the stored answers.</summary>
+    private static async Task<List<(string Question, int Value, long Count)>> CountedAsync(SurveyDb db, int roundId)
     {
         var counted = await db.Answers.Where(a => db.Responses.Any(r => r.Id == a.ResponseId && r.RoundId == roundId))
             .GroupBy(a => new { a.QuestionKey, a.Value }).Select(g => new { g.Key.QuestionKey, g.Key.Value, Count = (long)g.Count() }).ToListAsync();
-        var tallied = await db.AnswerTallies.Where(t => t.RoundId == roundId && t.GroupKey == "")
-            .Select(t => new { t.QuestionKey, t.Value, t.Count }).ToListAsync();
-        Assert.Equal(
-            counted.OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value),
-            tallied.OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value));
+        return [.. counted.Select(c => (c.QuestionKey, c.Value, c.Count)).OrderBy(c => c.QuestionKey, StringComparer.Ordinal).ThenBy(c => c.Value)];
     }
 
     private static SubmittedResponse Response(int roundId, string browser, Random random)

@@ -65,7 +65,7 @@ public abstract class SurveyJourneyTests(SiteFactory site)
             answers.Where(a => a.Key != Questionnaire.FreeText.Key).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, int.Parse(a.Value, CultureInfo.InvariantCulture))),
             stored.Answers.OrderBy(a => a.QuestionKey, StringComparer.Ordinal).Select(a => (a.QuestionKey, a.Value)));
         Assert.Equal(1, (await db.Rounds.SingleAsync(r => r.Id == round.Id)).ResponseCount);
-        Assert.Equal(1, await db.AnswerTallies.Where(t => t.RoundId == round.Id && t.GroupKey == "" && t.QuestionKey == "lead_drive").SumAsync(t => t.Count));
+        Assert.Equal(1, (await site.TalliesAsync(round.Id)).Counts.Where(c => c.Key.Group == "" && c.Key.Question == "lead_drive").Sum(c => c.Value));
 
         var thanks = await browser.GetPageAsync($"/survey/{round.Slug}/thanks");
         Assert.Contains("Tack för dina svar", thanks.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);

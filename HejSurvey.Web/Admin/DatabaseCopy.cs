@@ -404,7 +404,7 @@ public static class DatabaseCopy
 
     /// <summary>
     /// Recounts every round's tallies and response count from the answers now in the target, with the response writer's
-    /// own rules, and lists every cell where the copied tallies say something else.
+    /// own rules, and lists every cell where the copied tallies (with any pending rows of a running site) say something else.
     /// </summary>
     internal static async Task<List<string>> TallyDifferencesAsync(NpgsqlConnection postgres, NpgsqlTransaction transaction)
     {
@@ -488,7 +488,7 @@ public static class DatabaseCopy
             }
         }
         var storedCells = new HashSet<(int, string, string, int)>();
-        await using (var read = new NpgsqlCommand("""SELECT "RoundId", "GroupKey", "QuestionKey", "Value", "Count" FROM "AnswerTallies" ORDER BY 1, 2, 3, 4""", postgres, transaction))
+        await using (var read = new NpgsqlCommand($"{PostgresTallies.AnswerCells} ORDER BY 1, 2, 3, 4", postgres, transaction))
         await using (var reader = await read.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -507,7 +507,7 @@ public static class DatabaseCopy
             differences.Add($"{Slug(rounds, cell.Round)} answers {Group(cell.Group)} {cell.Question}={cell.Value}: no tally, the answers {count}");
         }
         var storedThemes = new HashSet<(int, string, string)>();
-        await using (var read = new NpgsqlCommand("""SELECT "RoundId", "GroupKey", "ThemeKey", "N", "Sum", "SumOfSquares" FROM "ThemeTallies" ORDER BY 1, 2, 3""", postgres, transaction))
+        await using (var read = new NpgsqlCommand($"{PostgresTallies.ThemeCells} ORDER BY 1, 2, 3", postgres, transaction))
         await using (var reader = await read.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

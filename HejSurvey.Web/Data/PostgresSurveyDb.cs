@@ -18,6 +18,7 @@ public sealed class PostgresSurveyDb(DbContextOptions<PostgresSurveyDb> options)
         base.OnModelCreating(modelBuilder);
         // PostgreSQL folds unquoted names to lower case, and the columns are named in mixed case.
         modelBuilder.Entity<Answer>().ToTable("Answers", t => t.HasCheckConstraint("CK_Answers_Value", "\"Value\" BETWEEN 0 AND 9"));
+        modelBuilder.Entity<PendingTally>().ToTable("PendingTallies");
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public static class SurveyData
             builder.Services.AddSingleton(new SurveyConnection(connectionString, busyTimeout, Provider: DatabaseProvider.PostgreSQL));
             // Registered as SurveyDb too, so every page and service asks for a SurveyDb whichever provider it is.
             builder.Services.AddDbContextPool<SurveyDb, PostgresSurveyDb>(options => options.UseNpgsql(connectionString));
+            builder.Services.AddHostedService<PendingTallyFolder>();
         }
         else
         {

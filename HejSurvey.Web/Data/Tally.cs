@@ -31,6 +31,30 @@ public sealed class ThemeTally
     public double SumOfSquares { get; set; }
 }
 
+/// <summary>
+/// On PostgreSQL only: what one batch of the response writer adds to the tallies, as parallel arrays (cell <c>i</c> of
+/// the answers is <c>Rounds[i]</c>, <c>Groups[i]</c>, <c>Questions[i]</c>, <c>Values[i]</c> with <c>Counts[i]</c>; the
+/// themes likewise). The writers of several nodes each append a row instead of updating shared tally rows, so they
+/// never wait for each other's rows; a fold adds the rows to the tallies a second or so later and deletes them. Until
+/// then every reader of the tallies adds them in (<see cref="HejSurvey.Web.Survey.PostgresTallies"/>), so results
+/// are exact at every commit.
+/// </summary>
+public sealed class PendingTally
+{
+    public long Id { get; set; }
+    public required int[] Rounds { get; set; }
+    public required string[] Groups { get; set; }
+    public required string[] Questions { get; set; }
+    public required int[] Values { get; set; }
+    public required long[] Counts { get; set; }
+    public required int[] ThemeRounds { get; set; }
+    public required string[] ThemeGroups { get; set; }
+    public required string[] Themes { get; set; }
+    public required long[] ThemeN { get; set; }
+    public required double[] ThemeSums { get; set; }
+    public required double[] ThemeSquares { get; set; }
+}
+
 internal sealed class AnswerTallyConfiguration : IEntityTypeConfiguration<AnswerTally>
 {
     public void Configure(EntityTypeBuilder<AnswerTally> builder)

@@ -143,6 +143,10 @@ public sealed record RoundResults(
     /// <summary>The round's tallies as they stand; call it inside a transaction that also read the round, so that both are of one commit.</summary>
     public static async Task<RoundTallies> TalliesAsync(SurveyDb db, int roundId, CancellationToken cancellationToken)
     {
+        if (db is PostgresSurveyDb)
+        {
+            return await PostgresTallies.ReadAsync(db, roundId, cancellationToken);
+        }
         var answerTallies = await db.AnswerTallies.AsNoTracking()
             .Where(t => t.RoundId == roundId)
             .Select(t => new { t.GroupKey, t.QuestionKey, t.Value, t.Count })

@@ -9,19 +9,21 @@ namespace HejSurvey.Web.Survey;
 
 /// <summary>
 /// The response writer's batch on PostgreSQL, where several web nodes write at once, each with its own group commit.
-/// One transaction per batch:
+/// One transaction per batch, whose writes the batches of other nodes never wait for until the last statement:
 /// <list type="number">
-/// <item>each round of the batch is locked first, in the order of its id (<c>FOR NO KEY UPDATE</c>), and its state is
-/// read under that lock. Closing a round (an admin, the round closer, a late submission on another node) updates the
-/// same row, so it waits for this batch or this batch waits for it: a submission racing a close is stored before the
-/// close or refused as closed. A shared lock would not do: the batch then raises the round's response count, and two
-/// nodes each holding a shared lock and each wanting to update would deadlock;</item>
+/// <item>each round of the batch is read, without a lock, for whether it takes answers now; a round whose close time
+/// has passed is closed here, once across all nodes;</item>
 /// <item>responses go in with <c>ON CONFLICT DO NOTHING</c>, the whole batch with one statement: the unique indexes on (round, browser) and (round, form)
 /// hold across nodes, and a conflict is answered as the double click or the second answer it is;</item>
-/// <item>the tallies are added with one <c>INSERT … ON CONFLICT … DO UPDATE</c> each, their rows taken in key order, so
-/// that two batches touching the same cells lock them in the same order and never deadlock.</item>
+/// <item>what the batch adds to the tallies goes in as one pending row (<see cref="PostgresTallies"/>), so that two
+/// nodes never update the same tally rows at once;</item>
+/// <item>last, each round's response count is raised, in the order of the rounds' ids, only while the round is
+/// open. Closing a round (an admin, the round closer, a late submission on another node) updates the same row, so
+/// the close waits for this batch or this batch finds the round closed, rolls back and is judged again: a submission
+/// racing a close is stored before the close or refused as closed. The row is locked only from this statement to the
+/// commit, so the batches of two nodes take turns for the commit alone.</item>
 /// </list>
-/// The lock, the insert and the tallies are prepared: the writer keeps its connection, so the server parses and plans
+/// The reads, the insert and the tallies are prepared: the writer keeps its connection, so the server parses and plans
 /// each of them once for that connection instead of once per batch (Npgsql prepares nothing unless asked). Preparing
 /// a statement the connection already has costs no round trip; a connection that failed is dropped, and its
 /// successor prepares them again.
@@ -62,7 +64,7 @@ internal static class PostgresResponses
         var rounds = new Dictionary<int, (bool Accepts, bool ShowsResults)>();
         foreach (var roundId in batch.Select(r => r.RoundId).Distinct().Order())
         {
-            rounds[roundId] = LockRound(connection, transaction, roundId, now);
+            rounds[roundId] = ReadRound(connection, transaction, roundId, now);
         }
 
         using var findEarlier = new NpgsqlCommand(
@@ -145,7 +147,13 @@ internal static class PostgresResponses
             waiting = later;
         }
 
-        SaveTallies(connection, transaction, answerCounts, themeSums, stored);
+        if (!SaveTallies(connection, transaction, answerCounts, themeSums, stored))
+        {
+            // A round of the batch was closed on its way in: nothing of the batch is kept, and judged again it finds
+            // the round closed.
+            transaction.Rollback();
+            return WriteBatch(connection, batch, now);
+        }
         transaction.Commit();
         return (outcomes, resultsChanged);
     }
@@ -195,13 +203,14 @@ internal static class PostgresResponses
     }
 
     /// <summary>
-    /// Locks the round's row for this transaction and says whether it takes answers now and whether its results are
-    /// shown while it is open; a round whose close time has passed is closed here and then, once across all nodes.
+    /// Says whether the round takes answers now and whether its results are shown while it is open; a round whose close
+    /// time has passed is closed here and then, once across all nodes. Whether it is still open when the batch commits
+    /// is settled by the count's update (<see cref="SaveTallies"/>).
     /// </summary>
-    private static (bool Accepts, bool ShowsResults) LockRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
+    private static (bool Accepts, bool ShowsResults) ReadRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
     {
         using var read = new NpgsqlCommand(
-            """SELECT "State", "ClosesAt", "IsPublished" AND "LiveResults" FROM "Rounds" WHERE "Id" = @round FOR NO KEY UPDATE;""",
+            """SELECT "State", "ClosesAt", "IsPublished" AND "LiveResults" FROM "Rounds" WHERE "Id" = @round;""",
             connection, transaction);
         read.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
         read.Prepare();
@@ -226,12 +235,13 @@ internal static class PostgresResponses
         }
         using var close = new NpgsqlCommand(
             """
-            UPDATE "Rounds" SET "State" = @closed, "ClosedAt" = "ClosesAt" WHERE "Id" = @round;
-            INSERT INTO "AuditEntries" ("At", "Admin", "Action", "Detail") SELECT @at, @admin, @action, "Slug" || ': the close time has passed' FROM "Rounds" WHERE "Id" = @round;
+            WITH closed AS (UPDATE "Rounds" SET "State" = @closed, "ClosedAt" = "ClosesAt" WHERE "Id" = @round AND "State" = @open RETURNING "Slug")
+            INSERT INTO "AuditEntries" ("At", "Admin", "Action", "Detail") SELECT @at, @admin, @action, "Slug" || ': the close time has passed' FROM closed;
             """,
             connection, transaction);
         close.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
         close.Parameters.Add(new NpgsqlParameter<int>("closed", (int)RoundState.Closed));
+        close.Parameters.Add(new NpgsqlParameter<int>("open", (int)RoundState.Open));
         // Closed by a late submission rather than by an admin or the round closer: the audit log says so too.
         close.Parameters.Add(new NpgsqlParameter<DateTime>("at", DateTime.SpecifyKind(now, DateTimeKind.Utc)));
         close.Parameters.Add(new NpgsqlParameter<string>("admin", AuditLog.System));
@@ -248,62 +258,39 @@ internal static class PostgresResponses
     }
 
     /// <summary>
-    /// The batch's tally cells and response counts, sent together as one round trip: the answer cells, the theme cells
-    /// and each round's count, in that order, each taking its rows in key order.
+    /// The batch's pending tallies and the response counts, sent together as one round trip; false when a round was
+    /// closed since <see cref="ReadRound"/>, and the batch must not be kept.
     /// </summary>
-    private static void SaveTallies(
+    private static bool SaveTallies(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         Dictionary<(int Round, string Group, string Question, int Value), long> answerCounts,
         Dictionary<(int Round, string Group, string Theme), (long N, double Sum, double Squares)> themeSums,
         Dictionary<int, int> stored)
     {
+        if (stored.Count == 0)
+        {
+            return true;
+        }
         using var tallies = new NpgsqlBatch(connection, transaction);
-        if (answerCounts.Count > 0)
-        {
-            // The cells travel as arrays; ORDER BY makes every node lock the rows it adds to in the same order.
-            var answers = new NpgsqlBatchCommand(
-                """
-                INSERT INTO "AnswerTallies" ("RoundId", "GroupKey", "QuestionKey", "Value", "Count")
-                SELECT * FROM unnest(@rounds, @groups, @questions, @values, @counts) AS cell ORDER BY 1, 2, 3, 4
-                ON CONFLICT ("RoundId", "GroupKey", "QuestionKey", "Value") DO UPDATE SET "Count" = "AnswerTallies"."Count" + excluded."Count";
-                """);
-            answers.Parameters.Add(new NpgsqlParameter<int[]>("rounds", [.. answerCounts.Keys.Select(k => k.Round)]));
-            answers.Parameters.Add(new NpgsqlParameter<string[]>("groups", [.. answerCounts.Keys.Select(k => k.Group)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            answers.Parameters.Add(new NpgsqlParameter<string[]>("questions", [.. answerCounts.Keys.Select(k => k.Question)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            answers.Parameters.Add(new NpgsqlParameter<int[]>("values", [.. answerCounts.Keys.Select(k => k.Value)]));
-            answers.Parameters.Add(new NpgsqlParameter<long[]>("counts", [.. answerCounts.Values]));
-            tallies.BatchCommands.Add(answers);
-        }
-        if (themeSums.Count > 0)
-        {
-            var themes = new NpgsqlBatchCommand(
-                """
-                INSERT INTO "ThemeTallies" ("RoundId", "GroupKey", "ThemeKey", "N", "Sum", "SumOfSquares")
-                SELECT * FROM unnest(@rounds, @groups, @themes, @n, @sums, @squares) AS cell ORDER BY 1, 2, 3
-                ON CONFLICT ("RoundId", "GroupKey", "ThemeKey") DO UPDATE
-                SET "N" = "ThemeTallies"."N" + excluded."N", "Sum" = "ThemeTallies"."Sum" + excluded."Sum",
-                    "SumOfSquares" = "ThemeTallies"."SumOfSquares" + excluded."SumOfSquares";
-                """);
-            themes.Parameters.Add(new NpgsqlParameter<int[]>("rounds", [.. themeSums.Keys.Select(k => k.Round)]));
-            themes.Parameters.Add(new NpgsqlParameter<string[]>("groups", [.. themeSums.Keys.Select(k => k.Group)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            themes.Parameters.Add(new NpgsqlParameter<string[]>("themes", [.. themeSums.Keys.Select(k => k.Theme)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            themes.Parameters.Add(new NpgsqlParameter<long[]>("n", [.. themeSums.Values.Select(v => v.N)]));
-            themes.Parameters.Add(new NpgsqlParameter<double[]>("sums", [.. themeSums.Values.Select(v => v.Sum)]));
-            themes.Parameters.Add(new NpgsqlParameter<double[]>("squares", [.. themeSums.Values.Select(v => v.Squares)]));
-            tallies.BatchCommands.Add(themes);
-        }
+        tallies.BatchCommands.Add(PostgresTallies.Pending(answerCounts, themeSums));
         foreach (var (roundId, n) in stored.OrderBy(s => s.Key))
         {
-            var responses = new NpgsqlBatchCommand("""UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round;""");
+            var responses = new NpgsqlBatchCommand("""UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round AND "State" = @open;""");
             responses.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
             responses.Parameters.Add(new NpgsqlParameter<int>("count", n));
+            responses.Parameters.Add(new NpgsqlParameter<int>("open", (int)RoundState.Open));
             tallies.BatchCommands.Add(responses);
         }
-        if (tallies.BatchCommands.Count > 0)
+        tallies.Prepare();
+        tallies.ExecuteNonQuery();
+        for (var i = 1; i < tallies.BatchCommands.Count; i++)
         {
-            tallies.Prepare();
-            tallies.ExecuteNonQuery();
+            if (tallies.BatchCommands[i].RecordsAffected != 1)
+            {
+                return false;
+            }
         }
+        return true;
     }
 }

@@ -12,7 +12,7 @@ namespace HejSurvey.Web.Data.CompiledModel.PostgreSQL
     public partial class PostgresSurveyDbModel
     {
         private PostgresSurveyDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("02f9a975-254c-415a-84c2-253bd063a2c4"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("009cc250-338c-4ef7-b99d-fa3a923f7fe7"), entityTypeCount: 12)
         {
         }
 
@@ -24,6 +24,7 @@ namespace HejSurvey.Web.Data.CompiledModel.PostgreSQL
             var answerTally = AnswerTallyEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
             var liveVersion = LiveVersionEntityType.Create(this);
+            var pendingTally = PendingTallyEntityType.Create(this);
             var questionnaire = QuestionnaireEntityType.Create(this);
             var response = ResponseEntityType.Create(this);
             var round = RoundEntityType.Create(this);
@@ -44,6 +45,7 @@ namespace HejSurvey.Web.Data.CompiledModel.PostgreSQL
             AnswerTallyEntityType.CreateAnnotations(answerTally);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             LiveVersionEntityType.CreateAnnotations(liveVersion);
+            PendingTallyEntityType.CreateAnnotations(pendingTally);
             QuestionnaireEntityType.CreateAnnotations(questionnaire);
             ResponseEntityType.CreateAnnotations(response);
             RoundEntityType.CreateAnnotations(round);

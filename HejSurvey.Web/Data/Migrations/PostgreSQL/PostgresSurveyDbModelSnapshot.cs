@@ -195,6 +195,63 @@ namespace HejSurvey.Web.Data.Migrations.PostgreSQL
                     b.ToTable("LiveVersions", (string)null);
                 });
 
+            modelBuilder.Entity("HejSurvey.Web.Data.PendingTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<long[]>("Counts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.PrimitiveCollection<string[]>("Groups")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<string[]>("Questions")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<int[]>("Rounds")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.PrimitiveCollection<string[]>("ThemeGroups")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<long[]>("ThemeN")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.PrimitiveCollection<int[]>("ThemeRounds")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.PrimitiveCollection<double[]>("ThemeSquares")
+                        .IsRequired()
+                        .HasColumnType("double precision[]");
+
+                    b.PrimitiveCollection<double[]>("ThemeSums")
+                        .IsRequired()
+                        .HasColumnType("double precision[]");
+
+                    b.PrimitiveCollection<string[]>("Themes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<int[]>("Values")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PendingTallies", (string)null);
+                });
+
             modelBuilder.Entity("HejSurvey.Web.Data.Questionnaire", b =>
                 {
                     b.Property<int>("Id")
