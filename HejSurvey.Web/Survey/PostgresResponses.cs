@@ -15,13 +15,13 @@ namespace HejSurvey.Web.Survey;
 /// has passed is closed here, once across all nodes;</item>
 /// <item>responses go in with <c>ON CONFLICT DO NOTHING</c>, the whole batch with one statement: the unique indexes on (round, browser) and (round, form)
 /// hold across nodes, and a conflict is answered as the double click or the second answer it is;</item>
-/// <item>what the batch adds to the tallies goes in as one pending row (<see cref="PostgresTallies"/>), so that two
-/// nodes never update the same tally rows at once;</item>
-/// <item>last, each round's response count is raised, in the order of the rounds' ids, only while the round is
-/// open. Closing a round (an admin, the round closer, a late submission on another node) updates the same row, so
-/// the close waits for this batch or this batch finds the round closed, rolls back and is judged again: a submission
-/// racing a close is stored before the close or refused as closed. The row is locked only from this statement to the
-/// commit, so the batches of two nodes take turns for the commit alone.</item>
+/// <item>last, in one round trip, each round's response count is raised in the order of the rounds' ids, only while
+/// the round is open, and what the batch adds to the tallies goes in as one pending row (<see cref="PostgresTallies"/>),
+/// so that two nodes never update the same tally rows at once. Closing a round (an admin, the round closer, a late
+/// submission on another node) updates the round's row too, so the close waits for this batch or this batch finds the
+/// round closed, rolls back and is judged again: a submission racing a close is stored before the close or refused as
+/// closed. The row is locked only from this statement to the commit, so the batches of two nodes take turns for the
+/// commit alone.</item>
 /// </list>
 /// The reads, the insert and the tallies are prepared: the writer keeps its connection, so the server parses and plans
 /// each of them once for that connection instead of once per batch (Npgsql prepares nothing unless asked). Preparing
@@ -53,7 +53,6 @@ internal static class PostgresResponses
     {
         var today = DateOnly.FromDateTime(SwedishTime.FromUtc(now));
         var outcomes = new SubmitOutcome[batch.Count];
-        var resultsChanged = false;
         var seenKeys = new HashSet<(int, Guid)>();
         var seenBrowsers = new HashSet<(int, string)>();
         var answerCounts = new Dictionary<(int Round, string Group, string Question, int Value), long>();
@@ -61,7 +60,7 @@ internal static class PostgresResponses
         var stored = new Dictionary<int, int>();
 
         using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
-        var rounds = new Dictionary<int, (bool Accepts, bool ShowsResults)>();
+        var rounds = new Dictionary<int, bool>();
         foreach (var roundId in batch.Select(r => r.RoundId).Distinct().Order())
         {
             rounds[roundId] = ReadRound(connection, transaction, roundId, now);
@@ -80,7 +79,7 @@ internal static class PostgresResponses
         var waiting = new List<int>();
         for (var i = 0; i < batch.Count; i++)
         {
-            if (rounds[batch[i].RoundId].Accepts)
+            if (rounds[batch[i].RoundId])
             {
                 waiting.Add(i);
             }
@@ -142,12 +141,11 @@ internal static class PostgresResponses
                 seenBrowsers.Add((response.RoundId, response.RespondentHash));
                 stored[response.RoundId] = stored.GetValueOrDefault(response.RoundId) + 1;
                 outcomes[i] = SubmitOutcome.Stored;
-                resultsChanged |= rounds[response.RoundId].ShowsResults;
             }
             waiting = later;
         }
 
-        if (!SaveTallies(connection, transaction, answerCounts, themeSums, stored))
+        if (SaveTallies(connection, transaction, answerCounts, themeSums, stored) is not { } showsResults)
         {
             // A round of the batch was closed on its way in: nothing of the batch is kept, and judged again it finds
             // the round closed.
@@ -155,7 +153,7 @@ internal static class PostgresResponses
             return WriteBatch(connection, batch, now);
         }
         transaction.Commit();
-        return (outcomes, resultsChanged);
+        return (outcomes, showsResults);
     }
 
     /// <summary>Inserts the responses <paramref name="chosen"/> of the batch with their answers; returns those that went in.</summary>
@@ -203,35 +201,28 @@ internal static class PostgresResponses
     }
 
     /// <summary>
-    /// Says whether the round takes answers now and whether its results are shown while it is open; a round whose close
-    /// time has passed is closed here and then, once across all nodes. Whether it is still open when the batch commits
-    /// is settled by the count's update (<see cref="SaveTallies"/>).
+    /// Says whether the round takes answers now; a round whose close time has passed is closed here and then, once
+    /// across all nodes. Whether it is still open when the batch commits is settled by the count's update
+    /// (<see cref="SaveTallies"/>).
     /// </summary>
-    private static (bool Accepts, bool ShowsResults) ReadRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
+    private static bool ReadRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
     {
-        using var read = new NpgsqlCommand(
-            """SELECT "State", "ClosesAt", "IsPublished" AND "LiveResults" FROM "Rounds" WHERE "Id" = @round;""",
-            connection, transaction);
+        using var read = new NpgsqlCommand("""SELECT "State", "ClosesAt" FROM "Rounds" WHERE "Id" = @round;""", connection, transaction);
         read.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
         read.Prepare();
-        bool open, closesLater, showsResults;
+        bool open, closesLater;
         using (var reader = read.ExecuteReader())
         {
             if (!reader.Read())
             {
-                return (false, false);
+                return false;
             }
             open = (RoundState)reader.GetInt32(0) == RoundState.Open;
             closesLater = reader.IsDBNull(1) || reader.GetFieldValue<DateTime>(1) > now;
-            showsResults = reader.GetBoolean(2);
         }
-        if (!open)
+        if (!open || closesLater)
         {
-            return (false, false);
-        }
-        if (closesLater)
-        {
-            return (true, showsResults);
+            return open;
         }
         using var close = new NpgsqlCommand(
             """
@@ -247,7 +238,7 @@ internal static class PostgresResponses
         close.Parameters.Add(new NpgsqlParameter<string>("admin", AuditLog.System));
         close.Parameters.Add(new NpgsqlParameter<string>("action", AuditAction.RoundClosed));
         close.ExecuteNonQuery();
-        return (false, false);
+        return false;
     }
 
     private static NpgsqlParameter<T> Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type)
@@ -258,10 +249,12 @@ internal static class PostgresResponses
     }
 
     /// <summary>
-    /// The batch's pending tallies and the response counts, sent together as one round trip; false when a round was
-    /// closed since <see cref="ReadRound"/>, and the batch must not be kept.
+    /// Each round's response count and the batch's pending tallies, sent together as one round trip. Says whether the
+    /// results of a round that took answers are shown while it is open, as the round stands at the commit (so a
+    /// publication racing the batch is seen); null when a round was closed since <see cref="ReadRound"/>, and the batch
+    /// must not be kept.
     /// </summary>
-    private static bool SaveTallies(
+    private static bool? SaveTallies(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         Dictionary<(int Round, string Group, string Question, int Value), long> answerCounts,
@@ -270,27 +263,34 @@ internal static class PostgresResponses
     {
         if (stored.Count == 0)
         {
-            return true;
+            return false;
         }
         using var tallies = new NpgsqlBatch(connection, transaction);
-        tallies.BatchCommands.Add(PostgresTallies.Pending(answerCounts, themeSums));
         foreach (var (roundId, n) in stored.OrderBy(s => s.Key))
         {
-            var responses = new NpgsqlBatchCommand("""UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round AND "State" = @open;""");
+            var responses = new NpgsqlBatchCommand(
+                """UPDATE "Rounds" SET "ResponseCount" = "ResponseCount" + @count WHERE "Id" = @round AND "State" = @open RETURNING "IsPublished" AND "LiveResults";""");
             responses.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
             responses.Parameters.Add(new NpgsqlParameter<int>("count", n));
             responses.Parameters.Add(new NpgsqlParameter<int>("open", (int)RoundState.Open));
             tallies.BatchCommands.Add(responses);
         }
+        tallies.BatchCommands.Add(PostgresTallies.Pending(answerCounts, themeSums));
         tallies.Prepare();
-        tallies.ExecuteNonQuery();
-        for (var i = 1; i < tallies.BatchCommands.Count; i++)
+        var showsResults = false;
+        using (var reader = tallies.ExecuteReader())
         {
-            if (tallies.BatchCommands[i].RecordsAffected != 1)
+            // One result per round, in the order of the updates; a round no longer open returns no row.
+            for (var i = 0; i < stored.Count; i++)
             {
-                return false;
+                if (!reader.Read())
+                {
+                    return null;
+                }
+                showsResults |= reader.GetBoolean(0);
+                reader.NextResult();
             }
         }
-        return true;
+        return showsResults;
     }
 }
