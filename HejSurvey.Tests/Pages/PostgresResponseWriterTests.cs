@@ -251,6 +251,28 @@ public sealed class PostgresResponseWriterTests(PostgresSiteFactory site) : ICla
     }
 
     [PostgresFact]
+    public async Task A_batch_for_two_rounds_stores_the_open_one_and_closes_the_one_past_its_close_time()
+    {
+        var open = await site.CreateRoundAsync("pg-two-rounds-open");
+        var late = await site.CreateRoundAsync("pg-two-rounds-late", closesAt: DateTime.UtcNow.AddMinutes(-1));
+        var random = new Random(9);
+        await using var connection = new NpgsqlConnection(site.ConnectionString);
+        await connection.OpenAsync();
+
+        var (outcomes, _) = PostgresResponses.WriteBatch(connection,
+            [Response(late.Id, "two-rounds-1", random), Response(open.Id, "two-rounds-2", random), Response(late.Id, "two-rounds-3", random)],
+            DateTime.UtcNow);
+
+        Assert.Equal([SubmitOutcome.RoundClosed, SubmitOutcome.Stored, SubmitOutcome.RoundClosed], outcomes);
+        await using var db = site.Db();
+        Assert.Equal(RoundState.Closed, (await db.Rounds.SingleAsync(r => r.Id == late.Id)).State);
+        Assert.Single(await db.AuditEntries.Where(a => a.Detail == $"{late.Slug}: the close time has passed").ToListAsync());
+        Assert.Equal(0, await db.Responses.CountAsync(r => r.RoundId == late.Id));
+        Assert.Equal(1, (await db.Rounds.SingleAsync(r => r.Id == open.Id)).ResponseCount);
+        await AssertTalliesMatchAnswersAsync(db, open.Id);
+    }
+
+    [PostgresFact]
     public async Task A_database_that_cannot_be_reached_answers_503_keeps_the_answers_and_the_site_recovers_by_itself()
     {
         var round = await site.CreateRoundAsync("pg-outage");

@@ -11,8 +11,9 @@ namespace HejSurvey.Web.Survey;
 /// The response writer's batch on PostgreSQL, where several web nodes write at once, each with its own group commit.
 /// One transaction per batch, whose writes the batches of other nodes never wait for until the last statement:
 /// <list type="number">
-/// <item>each round of the batch is read, without a lock, for whether it takes answers now; a round whose close time
-/// has passed is closed here, once across all nodes;</item>
+/// <item>each round of the batch is read, without a lock, for whether it takes answers now. A round whose close time
+/// has passed is first closed in a transaction of its own (once across all nodes), and the batch begins again, so
+/// that a batch never holds one round's row while it waits for another's;</item>
 /// <item>responses go in with <c>ON CONFLICT DO NOTHING</c>, the whole batch with one statement: the unique indexes on (round, browser) and (round, form)
 /// hold across nodes, and a conflict is answered as the double click or the second answer it is;</item>
 /// <item>last, in one round trip, each round's response count is raised in the order of the rounds' ids, only while
@@ -63,7 +64,15 @@ internal static class PostgresResponses
         var rounds = new Dictionary<int, bool>();
         foreach (var roundId in batch.Select(r => r.RoundId).Distinct().Order())
         {
-            rounds[roundId] = ReadRound(connection, transaction, roundId, now);
+            if (ReadRound(connection, transaction, roundId, now) is not { } accepts)
+            {
+                // Its close time has passed: closed on its own, so that this transaction holds no round's row while
+                // it waits for another, and the batch judged again finds the round closed.
+                transaction.Rollback();
+                CloseLate(connection, roundId, now);
+                return WriteBatch(connection, batch, now);
+            }
+            rounds[roundId] = accepts;
         }
 
         using var findEarlier = new NpgsqlCommand(
@@ -201,35 +210,37 @@ internal static class PostgresResponses
     }
 
     /// <summary>
-    /// Says whether the round takes answers now; a round whose close time has passed is closed here and then, once
-    /// across all nodes. Whether it is still open when the batch commits is settled by the count's update
-    /// (<see cref="SaveTallies"/>).
+    /// Says whether the round takes answers now, or null when it is open and its close time has passed. Whether it is
+    /// still open when the batch commits is settled by the count's update (<see cref="SaveTallies"/>).
     /// </summary>
-    private static bool ReadRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
+    private static bool? ReadRound(NpgsqlConnection connection, NpgsqlTransaction transaction, int roundId, DateTime now)
     {
         using var read = new NpgsqlCommand("""SELECT "State", "ClosesAt" FROM "Rounds" WHERE "Id" = @round;""", connection, transaction);
         read.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
         read.Prepare();
-        bool open, closesLater;
-        using (var reader = read.ExecuteReader())
+        using var reader = read.ExecuteReader();
+        if (!reader.Read() || (RoundState)reader.GetInt32(0) != RoundState.Open)
         {
-            if (!reader.Read())
-            {
-                return false;
-            }
-            open = (RoundState)reader.GetInt32(0) == RoundState.Open;
-            closesLater = reader.IsDBNull(1) || reader.GetFieldValue<DateTime>(1) > now;
+            return false;
         }
-        if (!open || closesLater)
-        {
-            return open;
-        }
+        return reader.IsDBNull(1) || reader.GetFieldValue<DateTime>(1) > now ? true : null;
+    }
+
+    /// <summary>
+    /// Closes an open round whose close time has passed, in a transaction of its own: once across all nodes, since only
+    /// the first update finds it open, with one audit entry.
+    /// </summary>
+    private static void CloseLate(NpgsqlConnection connection, int roundId, DateTime now)
+    {
         using var close = new NpgsqlCommand(
             """
-            WITH closed AS (UPDATE "Rounds" SET "State" = @closed, "ClosedAt" = "ClosesAt" WHERE "Id" = @round AND "State" = @open RETURNING "Slug")
+            WITH closed AS (
+                UPDATE "Rounds" SET "State" = @closed, "ClosedAt" = "ClosesAt"
+                WHERE "Id" = @round AND "State" = @open AND "ClosesAt" <= @at
+                RETURNING "Slug")
             INSERT INTO "AuditEntries" ("At", "Admin", "Action", "Detail") SELECT @at, @admin, @action, "Slug" || ': the close time has passed' FROM closed;
             """,
-            connection, transaction);
+            connection);
         close.Parameters.Add(new NpgsqlParameter<int>("round", roundId));
         close.Parameters.Add(new NpgsqlParameter<int>("closed", (int)RoundState.Closed));
         close.Parameters.Add(new NpgsqlParameter<int>("open", (int)RoundState.Open));
@@ -238,7 +249,6 @@ internal static class PostgresResponses
         close.Parameters.Add(new NpgsqlParameter<string>("admin", AuditLog.System));
         close.Parameters.Add(new NpgsqlParameter<string>("action", AuditAction.RoundClosed));
         close.ExecuteNonQuery();
-        return false;
     }
 
     private static NpgsqlParameter<T> Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type)
