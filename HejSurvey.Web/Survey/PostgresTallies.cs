@@ -20,21 +20,27 @@ public static class PostgresTallies
     /// <summary>The advisory lock that lets one fold run at a time across nodes ("HejFold" in ASCII).</summary>
     internal const long FoldLock = 0x48656A466F6C64;
 
+    /// <summary>The answer cells of pending rows <c>p</c>, as <c>c</c>: round, group, question, value and count.</summary>
+    private const string PendingAnswers = """unnest(p."Rounds", p."Groups", p."Questions", p."Values", p."Counts") AS c(round, grp, question, value, count)""";
+
+    /// <summary>The theme cells of pending rows <c>p</c>, as <c>t</c>: round, group, theme, n, sum and sum of squares.</summary>
+    private const string PendingThemes = """unnest(p."ThemeRounds", p."ThemeGroups", p."Themes", p."ThemeN", p."ThemeSums", p."ThemeSquares") AS t(round, grp, theme, n, sum, squares)""";
+
     /// <summary>Every answer tally with the pending rows added in: round, group, question, value and count.</summary>
-    internal const string AnswerCells = """
+    internal const string AnswerCells = $"""
         SELECT "RoundId", "GroupKey", "QuestionKey", "Value", sum("Count")::bigint AS "Count" FROM (
             SELECT "RoundId", "GroupKey", "QuestionKey", "Value", "Count" FROM "AnswerTallies"
             UNION ALL
-            SELECT c.* FROM "PendingTallies" p, unnest(p."Rounds", p."Groups", p."Questions", p."Values", p."Counts") AS c) AS cell
+            SELECT c.* FROM "PendingTallies" p, {PendingAnswers}) AS cell
         GROUP BY 1, 2, 3, 4
         """;
 
     /// <summary>Every theme tally with the pending rows added in: round, group, theme, n, sum and sum of squares.</summary>
-    internal const string ThemeCells = """
+    internal const string ThemeCells = $"""
         SELECT "RoundId", "GroupKey", "ThemeKey", sum("N")::bigint AS "N", sum("Sum") AS "Sum", sum("SumOfSquares") AS "SumOfSquares" FROM (
             SELECT "RoundId", "GroupKey", "ThemeKey", "N", "Sum", "SumOfSquares" FROM "ThemeTallies"
             UNION ALL
-            SELECT t.* FROM "PendingTallies" p, unnest(p."ThemeRounds", p."ThemeGroups", p."Themes", p."ThemeN", p."ThemeSums", p."ThemeSquares") AS t) AS cell
+            SELECT t.* FROM "PendingTallies" p, {PendingThemes}) AS cell
         GROUP BY 1, 2, 3
         """;
 
@@ -81,18 +87,18 @@ public static class PostgresTallies
             }
         }
         await using var fold = new NpgsqlCommand(
-            """
+            $"""
             WITH folded AS (DELETE FROM "PendingTallies" RETURNING *),
             answers AS (
                 INSERT INTO "AnswerTallies" ("RoundId", "GroupKey", "QuestionKey", "Value", "Count")
                 SELECT c.round, c.grp, c.question, c.value, sum(c.count)
-                FROM folded, unnest(folded."Rounds", folded."Groups", folded."Questions", folded."Values", folded."Counts") AS c(round, grp, question, value, count)
+                FROM folded AS p, {PendingAnswers}
                 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                 ON CONFLICT ("RoundId", "GroupKey", "QuestionKey", "Value") DO UPDATE SET "Count" = "AnswerTallies"."Count" + excluded."Count"),
             themes AS (
                 INSERT INTO "ThemeTallies" ("RoundId", "GroupKey", "ThemeKey", "N", "Sum", "SumOfSquares")
                 SELECT t.round, t.grp, t.theme, sum(t.n), sum(t.sum), sum(t.squares)
-                FROM folded, unnest(folded."ThemeRounds", folded."ThemeGroups", folded."Themes", folded."ThemeN", folded."ThemeSums", folded."ThemeSquares") AS t(round, grp, theme, n, sum, squares)
+                FROM folded AS p, {PendingThemes}
                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 ON CONFLICT ("RoundId", "GroupKey", "ThemeKey") DO UPDATE
                 SET "N" = "ThemeTallies"."N" + excluded."N", "Sum" = "ThemeTallies"."Sum" + excluded."Sum",
@@ -106,11 +112,12 @@ public static class PostgresTallies
         return folded;
     }
 
-    /// <summary>The round's tallies with its pending rows added in, read in the context's transaction.</summary>
+    /// <summary>The round's tallies with its pending rows added in, read in the context's transaction (which keeps its connection open).</summary>
     public static async Task<RoundTallies> ReadAsync(SurveyDb db, int roundId, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        var transaction = (NpgsqlTransaction)(db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The tallies are read inside the transaction that read the round's count."));
         await using var read = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -127,14 +134,8 @@ public static class PostgresTallies
         };
         var counts = new Dictionary<(string Group, string Question, int Value), long>();
         var themes = new Dictionary<(string Group, string Theme), ThemeTally>();
-        var shouldOpen = connection.State != System.Data.ConnectionState.Open;
-        if (shouldOpen)
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-        try
-        {
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 counts[(reader.GetString(0), reader.GetString(1), reader.GetInt32(2))] = reader.GetInt64(3);
@@ -152,13 +153,6 @@ public static class PostgresTallies
                     Sum = reader.GetDouble(3),
                     SumOfSquares = reader.GetDouble(4),
                 };
-            }
-        }
-        finally
-        {
-            if (shouldOpen)
-            {
-                await db.Database.CloseConnectionAsync();
             }
         }
         return new RoundTallies(counts, themes);
